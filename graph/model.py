@@ -7,6 +7,7 @@ mention without id) get the id ``@<handle lower-cased>``: see ``handle_id``.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -28,6 +29,14 @@ class LocationSource(StrEnum):
     PLACE = "place"
     COORDINATES = "coordinates"
     PROFILE = "profile"
+
+
+def normalize_tag(tag: str) -> str:
+    """Hashtags match case-insensitively and across Unicode width.
+
+    '#MyNYPD', 'mynypd' and the full-width '＃ＭｙＮＹＰＤ' all give 'mynypd'.
+    """
+    return unicodedata.normalize("NFKC", tag).strip().lstrip("#").casefold()
 
 
 def handle_id(handle: str) -> str:

@@ -1,0 +1,98 @@
+"""Stream records from readers into a store in whole batches, rejects to a side file."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import orjson
+from tagjack.graph.errors import StrictReject, TagjackError
+from tagjack.graph.model import Account, AccountEdge, Post, Record, Reject
+from tagjack.graph.store.base import Batch, Store
+
+DEFAULT_BATCH_SIZE = 5_000
+
+
+@dataclass(slots=True)
+class LoadStats:
+    posts: int = 0
+    accounts: int = 0
+    edges: int = 0
+    rejected: int = 0
+    rejects_file: str | None = None
+    seconds: float = 0.0
+
+
+class RejectsFile:
+    """Rejects as JSON Lines ``{source, line, reason, raw}``; the file is made on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+        self._fh: IO[bytes] | None = None
+
+    def write(self, rejected: Reject) -> None:
+        if self._fh is None:
+            try:
+                self._fh = self.path.open("ab")
+            except OSError as exc:
+                raise TagjackError(f"cannot write rejects to {self.path}: {exc.strerror}") from exc
+        self._fh.write(orjson.dumps({"source": rejected.source, "line": rejected.line,
+                                     "reason": rejected.reason, "raw": rejected.raw}) + b"\n")
+        self.count += 1
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+
+def load_records(store: Store, records: Iterable[Record | Reject], *, rejects: RejectsFile,
+                 batch_size: int = DEFAULT_BATCH_SIZE, strict: bool = False,
+                 stats: LoadStats | None = None,
+                 on_batch: Callable[[LoadStats], None] | None = None) -> LoadStats:
+    """Write ``records`` to ``store`` one batch (one transaction) at a time.
+
+    A reject never stops the load unless ``strict``; then the batch being
+    built is dropped and StrictReject raised, so nothing of it is stored.
+    """
+    stats = stats or LoadStats()
+    started = time.perf_counter()
+    batch = Batch()
+    for record in records:
+        if isinstance(record, Reject):
+            if strict:
+                raise StrictReject(f"{record.source}:{record.line}: {record.reason}",
+                                   hint="drop --strict to load the rest and collect rejects")
+            rejects.write(record)
+            stats.rejected += 1
+            stats.rejects_file = str(rejects.path)
+            continue
+        _add(batch, record)
+        if len(batch) >= batch_size:
+            _flush(store, batch, stats)
+            batch = Batch()
+            if on_batch:
+                on_batch(stats)
+    if len(batch):
+        _flush(store, batch, stats)
+    stats.seconds += time.perf_counter() - started
+    return stats
+
+
+def _add(batch: Batch, record: Record) -> None:
+    if isinstance(record, Post):
+        batch.posts.append(record)
+    elif isinstance(record, Account):
+        batch.accounts.append(record)
+    elif isinstance(record, AccountEdge):
+        batch.edges.append(record)
+
+
+def _flush(store: Store, batch: Batch, stats: LoadStats) -> None:
+    counts = store.write_batch(batch)
+    stats.posts += counts.posts
+    stats.accounts += counts.accounts
+    stats.edges += counts.edges

@@ -1,0 +1,398 @@
+"""The embedded default store: one SQLite file, WAL, one transaction per batch."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from importlib.resources import files
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+import numpy as np
+import orjson
+from tagjack.graph.errors import StoreUnavailable
+from tagjack.graph.model import AccountEdge, EdgeKind, Place, Post, PostKind, normalize_tag
+from tagjack.graph.store.base import (
+    KIND_CODES,
+    AccountTable,
+    Batch,
+    BatchCounts,
+    CityRow,
+    CommunityRow,
+    EdgeTable,
+    GeoEvidence,
+    HashtagUse,
+    PostTable,
+    Results,
+    Status,
+    iter_chunks,
+)
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 120_000  # a second loader waits for the first one's batch
+LOOKUP_CHUNK = 500
+RETWEET_CODES = (KIND_CODES[PostKind.RETWEET], KIND_CODES[PostKind.QUOTE])
+
+
+class SqliteStore:
+    """Store protocol over one SQLite file (``:memory:`` for tests)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self.name = f"sqlite:{self.path}"
+        self._keys: dict[str, int] = {}
+        try:
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
+                                      isolation_level=None, check_same_thread=False)
+            self._prepare()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"cannot open {self.path}: {exc}",
+                                   hint="check the path, its permissions and free disk space") from exc
+
+    @classmethod
+    def in_memory(cls) -> Self:
+        return cls(":memory:")
+
+    def _prepare(self) -> None:
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if self.path != ":memory:":
+            self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self.db.execute("PRAGMA temp_store = MEMORY")
+        self.db.execute("PRAGMA cache_size = -131072")
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            schema = files("tagjack.graph.store").joinpath("sqlite_schema.sql").read_text()
+            self.db.executescript(
+                f"BEGIN IMMEDIATE;\n{schema}\nPRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;")
+        elif version != SCHEMA_VERSION:
+            raise StoreUnavailable(f"{self.path} has schema version {version}; "
+                                   f"this tagjack reads version {SCHEMA_VERSION}")
+
+    # -- writing ---------------------------------------------------------
+
+    def write_batch(self, batch: Batch) -> BatchCounts:
+        counts = BatchCounts()
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            counts.accounts = self._upsert_accounts(batch)
+            counts.posts, counts.edges = self._insert_posts(batch.posts)
+            counts.edges += self._upsert_given_edges(batch.edges)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            self._keys.clear()  # keys handed out inside the rolled-back batch are void
+            raise
+        return counts
+
+    def _upsert_accounts(self, batch: Batch) -> int:
+        merged: dict[str, tuple] = {}
+        for a in batch.accounts:
+            old = merged.get(a.id)
+            if old is None:
+                merged[a.id] = (a.id, a.handle, a.name, a.followers, a.location_text)
+            else:
+                merged[a.id] = (a.id, a.handle or old[1], a.name or old[2],
+                                a.followers if a.followers is not None else old[3],
+                                a.location_text or old[4])
+        for stub in _referenced_ids(batch):
+            if stub not in merged:
+                merged[stub] = (stub, stub[1:] if stub.startswith("@") else "", "", None, "")
+        before = self._max("accounts", "key")
+        self.db.executemany(
+            "INSERT INTO accounts (id, handle, name, followers, location_text) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "handle = CASE WHEN excluded.handle <> '' THEN excluded.handle ELSE handle END, "
+            "name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END, "
+            "followers = coalesce(excluded.followers, followers), "
+            "location_text = CASE WHEN excluded.location_text <> '' "
+            "THEN excluded.location_text ELSE location_text END",
+            merged.values(),
+        )
+        self._resolve_keys(merged)
+        return self.db.execute("SELECT count(*) FROM accounts WHERE key > ?", (before,)).fetchone()[0]
+
+    def _resolve_keys(self, ids: Iterable[str]) -> None:
+        missing = [i for i in ids if i not in self._keys]
+        for chunk in iter_chunks(missing, LOOKUP_CHUNK):
+            marks = ",".join("?" * len(chunk))
+            self._keys.update(self.db.execute(
+                f"SELECT id, key FROM accounts WHERE id IN ({marks})", chunk))
+
+    def _insert_posts(self, posts: list[Post]) -> tuple[int, int]:
+        unique = list({p.id: p for p in posts}.values())
+        existing: set[str] = set()
+        for chunk in iter_chunks([p.id for p in unique], LOOKUP_CHUNK):
+            marks = ",".join("?" * len(chunk))
+            existing.update(r[0] for r in self.db.execute(
+                f"SELECT id FROM posts WHERE id IN ({marks})", chunk))
+        new = [p for p in unique if p.id not in existing]
+        if not new:
+            return 0, 0
+        first_pk = self._max("posts", "pk") + 1
+        keys = self._keys
+        self.db.executemany(
+            "INSERT OR IGNORE INTO places (id, full_name, country_code, lat, lon) VALUES (?,?,?,?,?)",
+            {p.place.id: (p.place.id, p.place.full_name, p.place.country_code, p.place.lat,
+                          p.place.lon) for p in new if p.place}.values())
+        self.db.executemany(
+            "INSERT INTO posts (pk, id, author, created_at, kind, text, lang, ref_id, ref_author, "
+            "place_id, lat, lon) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            ((first_pk + i, p.id, keys[p.author_id], _epoch(p), KIND_CODES[p.kind], p.text, p.lang,
+              p.ref_id, keys[p.ref_author_id] if p.ref_author_id else None,
+              p.place.id if p.place else None,
+              *(p.coordinates if p.coordinates else (None, None)))
+             for i, p in enumerate(new)))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO post_tags (tag, post) VALUES (?, ?)",
+            ((t, first_pk + i) for i, p in enumerate(new) for t in p.hashtags))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO post_mentions (post, account) VALUES (?, ?)",
+            ((first_pk + i, keys[m]) for i, p in enumerate(new) for m in p.mention_ids))
+        return len(new), self._add_interactions(new)
+
+    def _add_interactions(self, posts: list[Post]) -> int:
+        agg: dict[tuple[str, int, int], list[int]] = {}
+        keys = self._keys
+        for p in posts:
+            at = _epoch(p)
+            author = keys[p.author_id]
+            targets: list[tuple[str, int]] = []
+            if p.kind in (PostKind.RETWEET, PostKind.QUOTE) and p.ref_author_id:
+                targets.append((EdgeKind.RETWEET.value, keys[p.ref_author_id]))
+            targets.extend((EdgeKind.MENTION.value, keys[m]) for m in p.mention_ids)
+            for kind, target in targets:
+                if target == author:
+                    continue
+                row = agg.get((kind, author, target))
+                if row is None:
+                    agg[(kind, author, target)] = [1, at, at]
+                else:
+                    row[0] += 1
+                    row[1] = min(row[1], at)
+                    row[2] = max(row[2], at)
+        self.db.executemany(
+            "INSERT INTO edges (kind, source, target, count, first_at, last_at) VALUES (?,?,?,?,?,?) "
+            "ON CONFLICT (kind, source, target) DO UPDATE SET count = count + excluded.count, "
+            "first_at = min(first_at, excluded.first_at), last_at = max(last_at, excluded.last_at)",
+            ((k, s, t, c, f, la) for (k, s, t), (c, f, la) in agg.items()))
+        return sum(v[0] for v in agg.values())
+
+    def _upsert_given_edges(self, edges: list[AccountEdge]) -> int:
+        if not edges:
+            return 0
+        keys = self._keys
+        rows = {}
+        for e in edges:
+            rows[(e.kind.value, keys[e.source_id], keys[e.target_id])] = (
+                e.weight, _epoch_or_none(e.first_at), _epoch_or_none(e.last_at or e.first_at))
+        before = self.db.total_changes
+        self.db.executemany(
+            "INSERT INTO given_edges (kind, source, target, count, first_at, last_at) "
+            "VALUES (?,?,?,?,?,?) ON CONFLICT (kind, source, target) DO UPDATE SET "
+            "count = excluded.count, first_at = excluded.first_at, last_at = excluded.last_at "
+            "WHERE count <> excluded.count OR first_at IS NOT excluded.first_at "
+            "OR last_at IS NOT excluded.last_at",
+            ((k, s, t, *v) for (k, s, t), v in rows.items()))
+        return self.db.total_changes - before
+
+    def _max(self, table: str, column: str) -> int:
+        return self.db.execute(f"SELECT coalesce(max({column}), 0) FROM {table}").fetchone()[0]
+
+    # -- reading ---------------------------------------------------------
+
+    def status(self) -> Status:
+        one = self._one
+        return Status(
+            store=self.name,
+            posts=one("SELECT count(*) FROM posts"),
+            accounts=one("SELECT count(*) FROM accounts"),
+            hashtags=one("SELECT count(*) FROM (SELECT DISTINCT tag FROM post_tags)"),
+            cities=one("SELECT count(DISTINCT city_id) FROM accounts WHERE city_id IS NOT NULL"),
+            retweet_edges=one("SELECT count(*) FROM (SELECT source, target FROM edges WHERE kind = "
+                              "'retweet' UNION SELECT source, target FROM given_edges "
+                              "WHERE kind = 'retweet')"),
+            mention_edges=one("SELECT count(*) FROM (SELECT source, target FROM edges WHERE kind = "
+                              "'mention' UNION SELECT source, target FROM given_edges "
+                              "WHERE kind = 'mention')"),
+            communities=one("SELECT count(*) FROM communities"),
+        )
+
+    def _one(self, sql: str, params: tuple = ()) -> int:
+        return self.db.execute(sql, params).fetchone()[0]
+
+    def accounts(self) -> AccountTable:
+        rows = self.db.execute(
+            "SELECT key, id, handle, name, coalesce(followers, 0), location_text "
+            "FROM accounts ORDER BY key").fetchall()
+        return AccountTable(
+            keys=np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
+            ids=[r[1] for r in rows],
+            handles=[r[2] for r in rows],
+            names=[r[3] for r in rows],
+            followers=np.fromiter((r[4] for r in rows), dtype=np.int64, count=len(rows)),
+            location_texts=[r[5] for r in rows],
+        )
+
+    def edges(self, kind: EdgeKind, *, hashtag: str | None = None) -> EdgeTable:
+        if hashtag is None:
+            sql = ("SELECT source, target, sum(count), min(first_at), max(last_at) FROM ("
+                   "SELECT source, target, count, first_at, last_at FROM edges WHERE kind = ? "
+                   "UNION ALL SELECT source, target, count, coalesce(first_at, 0), "
+                   "coalesce(last_at, 0) FROM given_edges WHERE kind = ?) "
+                   "GROUP BY source, target")
+            params: tuple = (kind.value, kind.value)
+        elif kind is EdgeKind.RETWEET:
+            sql = ("SELECT p.author, p.ref_author, count(*), min(p.created_at), max(p.created_at) "
+                   "FROM post_tags t JOIN posts p ON p.pk = t.post WHERE t.tag = ? "
+                   f"AND p.kind IN {RETWEET_CODES} AND p.ref_author IS NOT NULL "
+                   "AND p.ref_author <> p.author GROUP BY p.author, p.ref_author")
+            params = (normalize_tag(hashtag),)
+        else:
+            sql = ("SELECT p.author, m.account, count(*), min(p.created_at), max(p.created_at) "
+                   "FROM post_tags t JOIN posts p ON p.pk = t.post "
+                   "JOIN post_mentions m ON m.post = p.pk WHERE t.tag = ? "
+                   "AND m.account <> p.author GROUP BY p.author, m.account")
+            params = (normalize_tag(hashtag),)
+        cols = _columns(self.db.execute(sql, params), 5)
+        return EdgeTable(*cols)
+
+    def posts(self, *, hashtag: str | None = None) -> PostTable:
+        if hashtag is None:
+            cur = self.db.execute(
+                "SELECT author, created_at, kind, coalesce(ref_author, -1) FROM posts ORDER BY pk")
+        else:
+            cur = self.db.execute(
+                "SELECT p.author, p.created_at, p.kind, coalesce(p.ref_author, -1) "
+                "FROM post_tags t JOIN posts p ON p.pk = t.post WHERE t.tag = ? ORDER BY p.pk",
+                (normalize_tag(hashtag),))
+        author, created, kind, ref = _columns(cur, 4)
+        return PostTable(author=author, created_at=created, kind=kind.astype(np.int8),
+                         ref_author=ref)
+
+    def hashtags(self) -> list[HashtagUse]:
+        rows = self.db.execute(
+            "SELECT t.tag, count(*), count(DISTINCT p.author), min(p.created_at) "
+            "FROM post_tags t JOIN posts p ON p.pk = t.post GROUP BY t.tag ORDER BY count(*) DESC")
+        return [HashtagUse(*r) for r in rows]
+
+    def cooccurring(self, hashtag: str) -> dict[str, int]:
+        rows = self.db.execute(
+            "SELECT o.tag, count(*) FROM post_tags t JOIN post_tags o ON o.post = t.post "
+            "WHERE t.tag = ? AND o.tag <> t.tag GROUP BY o.tag", (normalize_tag(hashtag),))
+        return dict(rows)
+
+    def geo_evidence(self) -> GeoEvidence:
+        texts = dict(self.db.execute(
+            "SELECT key, location_text FROM accounts WHERE location_text <> ''"))
+        places: dict[int, list[Place]] = defaultdict(list)
+        for author, pid, name, cc, lat, lon in self.db.execute(
+                "SELECT p.author, l.id, l.full_name, l.country_code, l.lat, l.lon "
+                "FROM posts p JOIN places l ON l.id = p.place_id"):
+            places[author].append(Place(pid, name, cc, lat, lon))
+        coords: dict[int, list[tuple[float, float]]] = defaultdict(list)
+        for author, lat, lon in self.db.execute(
+                "SELECT author, lat, lon FROM posts WHERE lat IS NOT NULL"):
+            coords[author].append((lat, lon))
+        return GeoEvidence(texts, dict(places), dict(coords))
+
+    # -- results ---------------------------------------------------------
+
+    def write_results(self, results: Results) -> None:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("UPDATE accounts SET community = NULL, pagerank = NULL, "
+                       "amplifier_score = NULL, role = NULL, city_id = NULL, city_source = NULL")
+            db.executemany(
+                "UPDATE accounts SET community = ?, pagerank = ?, amplifier_score = ?, role = ?, "
+                "city_id = ?, city_source = ? WHERE key = ?",
+                zip(_nullable(results.community), results.pagerank.tolist(),
+                    results.amplifier_score.tolist(), results.role, results.city_id,
+                    results.city_source, results.keys.tolist(), strict=True))
+            db.execute("DELETE FROM communities")
+            db.executemany("INSERT INTO communities (run, id, size, role, label) VALUES (?,?,?,?,?)",
+                           ((results.run, c.id, c.size, c.role, c.label)
+                            for c in results.communities))
+            db.execute("DELETE FROM cities")
+            db.executemany("INSERT INTO cities (id, name, country, lat, lon) VALUES (?,?,?,?,?)",
+                           ((c.id, c.name, c.country, c.lat, c.lon) for c in results.cities))
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('results', ?)",
+                       (orjson.dumps({"run": results.run, **results.meta}).decode(),))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def results(self) -> Results | None:
+        meta_row = self.db.execute("SELECT value FROM meta WHERE key = 'results'").fetchone()
+        if meta_row is None:
+            return None
+        meta = orjson.loads(meta_row[0])
+        run = meta.pop("run")
+        rows = self.db.execute(
+            "SELECT key, coalesce(community, -1), coalesce(pagerank, 0), "
+            "coalesce(amplifier_score, 0), coalesce(role, 'other'), city_id, city_source "
+            "FROM accounts ORDER BY key").fetchall()
+        return Results(
+            run=run,
+            keys=np.array([r[0] for r in rows], dtype=np.int64),
+            community=np.array([r[1] for r in rows], dtype=np.int64),
+            pagerank=np.array([r[2] for r in rows], dtype=np.float64),
+            amplifier_score=np.array([r[3] for r in rows], dtype=np.float64),
+            role=[r[4] for r in rows],
+            city_id=[r[5] for r in rows],
+            city_source=[r[6] for r in rows],
+            communities=[CommunityRow(*r) for r in self.db.execute(
+                "SELECT id, size, role, label FROM communities ORDER BY id")],
+            cities=[CityRow(*r) for r in self.db.execute(
+                "SELECT id, name, country, lat, lon FROM cities ORDER BY id")],
+            meta=meta,
+        )
+
+    # -- lifecycle -------------------------------------------------------
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def _referenced_ids(batch: Batch) -> Iterator[str]:
+    for p in batch.posts:
+        yield p.author_id
+        if p.ref_author_id:
+            yield p.ref_author_id
+        yield from p.mention_ids
+    for e in batch.edges:
+        yield e.source_id
+        yield e.target_id
+
+
+def _epoch(post: Post) -> int:
+    return int(post.created_at.timestamp())
+
+
+def _epoch_or_none(value) -> int | None:
+    return int(value.timestamp()) if value is not None else None
+
+
+def _nullable(values: np.ndarray) -> list[int | None]:
+    return [None if v < 0 else v for v in values.tolist()]
+
+
+def _columns(cursor: sqlite3.Cursor, width: int, *, chunk: int = 100_000) -> list[np.ndarray]:
+    """Read an integer result set into ``width`` int64 columns without a list of all rows."""
+    parts: list[np.ndarray] = []
+    while rows := cursor.fetchmany(chunk):
+        parts.append(np.array(rows, dtype=np.int64).reshape(len(rows), width))
+    table = np.concatenate(parts) if parts else np.empty((0, width), dtype=np.int64)
+    return [np.ascontiguousarray(table[:, i]) for i in range(width)]
