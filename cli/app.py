@@ -1,0 +1,28 @@
+"""The tagjack command line: parse, call graph/, render. No logic lives here."""
+
+from __future__ import annotations
+
+import typer
+
+from tagjack.cli import load as load_cmd
+
+app = typer.Typer(
+    name="tagjack",
+    help="Take a hashtag hijack apart: who took it over, who amplified it, where it spread.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+
+
+
+@app.callback()
+def root() -> None:
+    """tagjack: who took a hashtag over, who amplified it, and where it spread."""
+
+
+app.command("load")(load_cmd.load)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,79 @@
+"""tagjack load: files, globs, directories, .gz -> the store, with progress and a summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
+from rich.table import Table
+
+from tagjack.cli.errors import err, user_errors
+from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, db_path, open_store
+from tagjack.graph.ingest import DEFAULT_BATCH_SIZE, LoadStats, RejectsFile, load_records
+from tagjack.graph.readers.detect import FORMATS, input_files, read_file
+
+
+def load(
+    paths: Annotated[list[str], typer.Argument(help="Files, globs or directories (.gz is fine).")],
+    db: DbOption = None,
+    neo4j: Neo4jOption = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help=f"Skip detection: one of {', '.join(FORMATS)}.")] = None,
+    rejects: Annotated[Path | None, typer.Option(
+        help="Where rejected lines go (default <db>.rejects.jsonl).")] = None,
+    strict: Annotated[bool, typer.Option(help="Stop at the first bad record (exit 2).")] = False,
+    batch_size: Annotated[int, typer.Option(min=1)] = DEFAULT_BATCH_SIZE,
+    as_json: JsonOption = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Load tweet collections (API v1.1, v2 pages, twarc2 JSONL, CSV, edge lists)."""
+    if fmt is not None and fmt not in FORMATS:
+        raise typer.BadParameter(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}",
+                                 param_hint="--format")
+    with user_errors():
+        files = input_files(paths)
+        sink = RejectsFile(rejects or _default_rejects(db, neo4j))
+        stats = LoadStats()
+        with open_store(db, neo4j, create=True) as store, _progress(quiet) as progress:
+            for path in files:
+                task = progress.add_task(path.name, total=path.stat().st_size)
+                records = read_file(path, fmt=fmt,
+                                    on_progress=lambda done, t=task: progress.update(t, completed=done))
+                load_records(store, records, rejects=sink, batch_size=batch_size, strict=strict,
+                             stats=stats)
+                progress.update(task, completed=path.stat().st_size)
+        sink.close()
+    _render(stats, as_json=as_json)
+
+
+def _default_rejects(db: Path | None, neo4j: str | None) -> Path:
+    if neo4j:
+        return Path("neo4j.rejects.jsonl")
+    path = db_path(db)
+    return path.with_name(path.name + ".rejects.jsonl")
+
+
+def _progress(quiet: bool) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), TransferSpeedColumn(),
+                    TimeElapsedColumn(), console=err, disable=quiet, transient=False)
+
+
+def _render(stats: LoadStats, *, as_json: bool) -> None:
+    doc = {"posts": stats.posts, "accounts": stats.accounts, "edges": stats.edges,
+           "rejected": stats.rejected, "rejects_file": stats.rejects_file,
+           "seconds": round(stats.seconds, 3)}
+    if as_json:
+        typer.echo(orjson.dumps(doc).decode())
+        return
+    table = Table("new posts", "new accounts", "new interactions", "rejected", "seconds",
+                  title="load")
+    table.add_row(f"{stats.posts:,}", f"{stats.accounts:,}", f"{stats.edges:,}",
+                  f"{stats.rejected:,}", f"{stats.seconds:.1f}")
+    from rich.console import Console
+
+    Console().print(table)
+    if stats.rejected:
+        err.print(f"{stats.rejected:,} rejected records written to {stats.rejects_file}")
