@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import typer
-
 from tagjack.cli import load as load_cmd
+from tagjack.cli import status as status_cmd
 
 app = typer.Typer(
     name="tagjack",
@@ -22,6 +22,7 @@ def root() -> None:
 
 
 app.command("load")(load_cmd.load)
+app.command("status")(status_cmd.status)
 
 
 def main() -> None:

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 import typer
 from rich.console import Console
 from rich.markup import escape
-
 from tagjack.graph.errors import StrictReject, TagjackError
 
 err = Console(stderr=True)

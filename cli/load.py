@@ -5,13 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import orjson
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
-from rich.table import Table
-
 from tagjack.cli.errors import err, user_errors
 from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, db_path, open_store
+from tagjack.cli.render import print_json, print_table
 from tagjack.graph.ingest import DEFAULT_BATCH_SIZE, LoadStats, RejectsFile, load_records
 from tagjack.graph.readers.detect import FORMATS, input_files, read_file
 
@@ -66,14 +64,9 @@ def _render(stats: LoadStats, *, as_json: bool) -> None:
            "rejected": stats.rejected, "rejects_file": stats.rejects_file,
            "seconds": round(stats.seconds, 3)}
     if as_json:
-        typer.echo(orjson.dumps(doc).decode())
+        print_json(doc)
         return
-    table = Table("new posts", "new accounts", "new interactions", "rejected", "seconds",
-                  title="load")
-    table.add_row(f"{stats.posts:,}", f"{stats.accounts:,}", f"{stats.edges:,}",
-                  f"{stats.rejected:,}", f"{stats.seconds:.1f}")
-    from rich.console import Console
-
-    Console().print(table)
+    print_table("load", ["new posts", "new accounts", "new interactions", "rejected", "seconds"],
+                [(stats.posts, stats.accounts, stats.edges, stats.rejected, round(stats.seconds, 1))])
     if stats.rejected:
         err.print(f"{stats.rejected:,} rejected records written to {stats.rejects_file}")

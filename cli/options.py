@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
 from tagjack.graph.errors import StoreUnavailable
 from tagjack.graph.store.base import Store
 from tagjack.graph.store.sqlite import SqliteStore

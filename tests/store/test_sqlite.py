@@ -1,0 +1,142 @@
+"""SQLite store: idempotent batches, exact aggregated edges, whole-batch atomicity."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import orjson
+import pytest
+
+from tagjack.graph.errors import StoreUnavailable
+from tagjack.graph.ingest import RejectsFile, load_records
+from tagjack.graph.model import EdgeKind
+from tagjack.graph.readers.v1 import parse_v1
+from tagjack.graph.store.base import Batch
+from tagjack.graph.store.sqlite import SqliteStore
+
+
+def user(uid: str, handle: str, followers: int = 10, location: str = "") -> dict:
+    return {"id_str": uid, "screen_name": handle, "name": handle.title(),
+            "followers_count": followers, "location": location}
+
+
+def tweet(tid: str, author: dict, *, minute: int = 0, text: str = "hello", tags=(), mentions=(),
+          retweet_of: dict | None = None, quote_of: dict | None = None) -> dict:
+    t = {"id_str": tid, "created_at": f"Tue Apr 22 18:{minute:02d}:00 +0000 2014", "text": text,
+         "user": author, "entities": {"hashtags": [{"text": x} for x in tags],
+                                      "user_mentions": [{"id_str": m["id_str"],
+                                                         "screen_name": m["screen_name"]}
+                                                        for m in mentions]}}
+    if retweet_of:
+        t["retweeted_status"] = retweet_of
+    if quote_of:
+        t["quoted_status"] = quote_of
+        t["is_quote_status"] = True
+    return t
+
+
+A, B, C = user("1", "alice"), user("2", "bob", 100_000, "NYC"), user("3", "carol")
+ORIGINAL = tweet("100", B, text="photos #MyNYPD", tags=["MyNYPD"])
+LINES = [
+    ORIGINAL,
+    tweet("101", A, minute=5, text="RT @bob: photos #MyNYPD", tags=["MyNYPD"], mentions=[B],
+          retweet_of=ORIGINAL),
+    tweet("102", A, minute=9, text="RT @bob: photos #MyNYPD", tags=["MyNYPD"], mentions=[B],
+          retweet_of=ORIGINAL | {"id_str": "103"}),
+    tweet("104", A, minute=12, text="look @carol", mentions=[C], quote_of=ORIGINAL),
+    tweet("105", B, minute=20, text="RT @bob: me", mentions=[B], retweet_of=ORIGINAL),  # self
+    tweet("106", C, minute=30, text="RT @alice: truncated, no original", mentions=[A]),
+]
+
+
+def lines(records=LINES) -> list[bytes]:
+    return [orjson.dumps(r) for r in records]
+
+
+def load(store: SqliteStore, tmp_path, data=None, batch_size: int = 2):
+    return load_records(store, parse_v1(data or lines(), source="t.jsonl"),
+                        rejects=RejectsFile(tmp_path / "r.jsonl"), batch_size=batch_size)
+
+
+def weights(store: SqliteStore, kind: EdgeKind, hashtag: str | None = None) -> dict:
+    accounts = store.accounts()
+    handle = dict(zip(accounts.keys.tolist(), accounts.handles, strict=True))
+    e = store.edges(kind, hashtag=hashtag)
+    return {(handle[s], handle[t]): w for s, t, w in
+            zip(e.source.tolist(), e.target.tolist(), e.weight.tolist(), strict=True)}
+
+
+def test_edge_weights_match_a_hand_count(tmp_path):
+    store = SqliteStore.in_memory()
+    load(store, tmp_path)
+    # alice retweeted bob twice and quoted him once; bob's self-retweet is no edge;
+    # carol's truncated "RT @alice:" is a retweet of alice, not a mention
+    assert weights(store, EdgeKind.RETWEET) == {("alice", "bob"): 3, ("carol", "alice"): 1}
+    assert weights(store, EdgeKind.MENTION) == {("alice", "carol"): 1}
+    assert weights(store, EdgeKind.RETWEET, "#mynypd") == {("alice", "bob"): 2}
+
+
+def test_reload_changes_nothing(tmp_path):
+    store = SqliteStore.in_memory()
+    first = load(store, tmp_path)
+    before = store.status()
+    again = load(store, tmp_path, batch_size=3)
+    assert (first.posts, first.accounts) == (7, 3)
+    assert (again.posts, again.accounts, again.edges) == (0, 0, 0)
+    assert store.status() == before
+    assert weights(store, EdgeKind.RETWEET) == {("alice", "bob"): 3, ("carol", "alice"): 1}
+
+
+def test_overlapping_loads_count_each_post_once(tmp_path):
+    store = SqliteStore.in_memory()
+    load(store, tmp_path, lines(LINES[:3]))
+    load(store, tmp_path, lines(LINES[1:]))
+    assert weights(store, EdgeKind.RETWEET) == {("alice", "bob"): 3, ("carol", "alice"): 1}
+
+
+def test_a_mention_stub_never_erases_what_is_known(tmp_path):
+    store = SqliteStore.in_memory()
+    load(store, tmp_path)
+    accounts = store.accounts()
+    bob = accounts.handles.index("bob")
+    assert (accounts.followers[bob], accounts.location_texts[bob]) == (100_000, "NYC")
+
+
+def test_a_failed_batch_leaves_nothing_behind(tmp_path):
+    store = SqliteStore.in_memory()
+    records = [r for r in parse_v1(lines(), source="t")]
+    posts = [r for r in records if type(r).__name__ == "Post"]
+    broken = Batch(posts=posts[:2] + [posts[2].__class__(**{**_fields(posts[2]), "created_at": None})])
+    with pytest.raises(AttributeError):
+        store.write_batch(broken)
+    assert store.status().posts == 0
+    load(store, tmp_path)
+    assert store.status().posts == 7
+
+
+def _fields(post) -> dict:
+    return {f: getattr(post, f) for f in post.__slots__}
+
+
+def test_tag_posts_match_case_insensitively(tmp_path):
+    store = SqliteStore.in_memory()
+    load(store, tmp_path)
+    # 100, its copy 103 and the three retweets, which carry the tag of what they retweet
+    assert len(store.posts(hashtag="#MyNYPD")) == len(store.posts(hashtag="mynypd")) == 5
+    assert len(store.posts(hashtag="＃ＭｙＮＹＰＤ")) == 5
+
+
+def test_unreadable_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a database")
+    with pytest.raises(StoreUnavailable, match="not a database"):
+        SqliteStore(bad)
+
+
+def test_two_connections_see_one_consistent_store(tmp_path):
+    path = tmp_path / "s.db"
+    with SqliteStore(path) as one, SqliteStore(path) as two:
+        load(one, tmp_path, lines(LINES[:3]))
+        load(two, tmp_path, lines(LINES[2:]))
+        assert one.status() == two.status()
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
