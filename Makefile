@@ -28,3 +28,9 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) demo tagjack.db*
+
+# Lint every cypher/**/*.cypher offline with Neo4j's own parser and semantic analysis
+# (needs Node.js >= 20; tests/cypher_lint.py runs `npm ci` in tests/cypher-lint on first use).
+.PHONY: lint-cypher
+lint-cypher: setup
+	$(BIN)/python -m pytest -q tests/cypher/test_lint.py
