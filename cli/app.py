@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import typer
+from tagjack.cli import account as account_cmd
+from tagjack.cli import amplifiers as amplifiers_cmd
+from tagjack.cli import analyze as analyze_cmd
+from tagjack.cli import communities as communities_cmd
+from tagjack.cli import hijack as hijack_cmd
 from tagjack.cli import load as load_cmd
+from tagjack.cli import spread as spread_cmd
 from tagjack.cli import status as status_cmd
 
 app = typer.Typer(
@@ -23,6 +29,12 @@ def root() -> None:
 
 app.command("load")(load_cmd.load)
 app.command("status")(status_cmd.status)
+app.command("analyze")(analyze_cmd.analyze)
+app.command("communities")(communities_cmd.communities)
+app.command("hijack")(hijack_cmd.hijack)
+app.command("amplifiers")(amplifiers_cmd.amplifiers)
+app.command("spread")(spread_cmd.spread)
+app.command("account")(account_cmd.account)
 
 
 def main() -> None:

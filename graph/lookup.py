@@ -1,0 +1,51 @@
+"""Account columns by account key: row positions, handles, followers (for the few rows shown)."""
+
+from __future__ import annotations
+
+import numpy as np
+from tagjack.graph.store.base import AccountTable
+
+
+def rows_of(accounts: AccountTable, keys: np.ndarray) -> np.ndarray:
+    """Row of each account key in ``accounts`` (whose keys are sorted); -1 if absent."""
+    keys = np.asarray(keys, dtype=np.int64)
+    if not len(accounts):
+        return np.full(len(keys), -1, dtype=np.int64)
+    at = np.clip(np.searchsorted(accounts.keys, keys), 0, len(accounts) - 1)
+    return np.where(accounts.keys[at] == keys, at, -1)
+
+
+def handles_of(accounts: AccountTable, keys: np.ndarray | list[int]) -> list[str]:
+    """Handles without '@'; the account id stands in where no handle is known."""
+    rows = rows_of(accounts, np.asarray(keys, dtype=np.int64))
+    return [(accounts.handles[r] or accounts.ids[r]) if r >= 0 else f"#{k}"
+            for r, k in zip(rows.tolist(), np.asarray(keys).tolist(), strict=True)]
+
+
+def handle_of(accounts: AccountTable, key: int) -> str:
+    return handles_of(accounts, [key])[0]
+
+
+def followers_of(accounts: AccountTable, keys: np.ndarray) -> np.ndarray:
+    """Followers of each key (0 when unknown or absent)."""
+    rows = rows_of(accounts, keys)
+    return np.where(rows >= 0, accounts.followers[np.maximum(rows, 0)], 0) if len(accounts) \
+        else np.zeros(len(rows), dtype=np.int64)
+
+
+def key_of_handle(accounts: AccountTable, handle: str) -> int | None:
+    """Account key of a handle (case-insensitive, '@' optional), or None.
+
+    When two accounts share a handle (a renamed account), the one with the
+    larger key (stored later) wins.
+    """
+    wanted = handle.strip().lstrip("@").casefold()
+    found = None
+    for i, h in enumerate(accounts.handles):
+        if h.casefold() == wanted:
+            found = i
+    if found is None:
+        for i, account_id in enumerate(accounts.ids):
+            if account_id.casefold() == wanted:
+                found = i
+    return int(accounts.keys[found]) if found is not None else None
