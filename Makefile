@@ -17,14 +17,27 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(BIN)/tagjack demo --out demo
 
+# The local Neo4j 5.26 + GDS + Browser (tests/neo4j-server, needs Java 17 + Maven): `make test`
+# starts it itself when NEO4J_URI is unset and stops it afterwards; without Java/Maven, or if it
+# cannot start, one line says why and the Neo4j tests skip (they fail under CI=true).
+NEO4J_SH := tests/neo4j-server/neo4j.sh
+
 test: setup
-	$(BIN)/python -m pytest -q
+	@tests/neo4j-server/with-neo4j.sh $(BIN)/python -m pytest -q
 
 lint: setup
 	$(BIN)/ruff check graph cli cypher tests bench tagjack
 
 bench: setup
 	$(BIN)/python -m bench
+
+# Start the local Neo4j in the background (data in .neo4j/, kept across restarts) and print the
+# NEO4J_* lines to export:  eval "$$(make -s neo4j)"
+neo4j:
+	@$(NEO4J_SH) start
+
+neo4j-stop:
+	@$(NEO4J_SH) stop
 
 clean:
 	rm -rf $(VENV) demo tagjack.db*
