@@ -42,7 +42,8 @@ class SqliteStore:
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self.name = f"sqlite:{self.path}"
-        self._keys: dict[str, int] = {}
+        self._keys: dict[str, int] = {}  # account id -> key
+        self._written: dict[str, int] = {}  # account id -> hash of the row this store last wrote
         try:
             self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
                                       isolation_level=None, check_same_thread=False)
@@ -85,6 +86,7 @@ class SqliteStore:
         except BaseException:
             db.execute("ROLLBACK")
             self._keys.clear()  # keys handed out inside the rolled-back batch are void
+            self._written.clear()
             raise
         return counts
 
@@ -98,9 +100,14 @@ class SqliteStore:
                 merged[a.id] = (a.id, a.handle or old[1], a.name or old[2],
                                 a.followers if a.followers is not None else old[3],
                                 a.location_text or old[4])
+        keys, written = self._keys, self._written
         for stub in _referenced_ids(batch):
-            if stub not in merged:
+            if stub not in merged and stub not in keys:
                 merged[stub] = (stub, stub[1:] if stub.startswith("@") else "", "", None, "")
+        # an account repeats in every tweet it posts: skip rows this store already wrote as-is
+        changed = [row for row in merged.values() if written.get(row[0]) != hash(row)]
+        if not changed:
+            return 0
         before = self._max("accounts", "key")
         self.db.executemany(
             "INSERT INTO accounts (id, handle, name, followers, location_text) "
@@ -110,10 +117,13 @@ class SqliteStore:
             "followers = coalesce(excluded.followers, followers), "
             "location_text = CASE WHEN excluded.location_text <> '' "
             "THEN excluded.location_text ELSE location_text END",
-            merged.values(),
+            changed,
         )
-        self._resolve_keys(merged)
-        return self.db.execute("SELECT count(*) FROM accounts WHERE key > ?", (before,)).fetchone()[0]
+        written.update((row[0], hash(row)) for row in changed)
+        new = self.db.execute("SELECT id, key FROM accounts WHERE key > ?", (before,)).fetchall()
+        keys.update(new)
+        self._resolve_keys(row[0] for row in changed)
+        return len(new)
 
     def _resolve_keys(self, ids: Iterable[str]) -> None:
         missing = [i for i in ids if i not in self._keys]
@@ -123,36 +133,36 @@ class SqliteStore:
                 f"SELECT id, key FROM accounts WHERE id IN ({marks})", chunk))
 
     def _insert_posts(self, posts: list[Post]) -> tuple[int, int]:
+        """Insert posts not stored yet; tags, mentions and edge counts only for those."""
         unique = list({p.id: p for p in posts}.values())
-        existing: set[str] = set()
-        for chunk in iter_chunks([p.id for p in unique], LOOKUP_CHUNK):
-            marks = ",".join("?" * len(chunk))
-            existing.update(r[0] for r in self.db.execute(
-                f"SELECT id FROM posts WHERE id IN ({marks})", chunk))
-        new = [p for p in unique if p.id not in existing]
-        if not new:
+        if not unique:
             return 0, 0
         first_pk = self._max("posts", "pk") + 1
         keys = self._keys
         self.db.executemany(
-            "INSERT OR IGNORE INTO places (id, full_name, country_code, lat, lon) VALUES (?,?,?,?,?)",
-            {p.place.id: (p.place.id, p.place.full_name, p.place.country_code, p.place.lat,
-                          p.place.lon) for p in new if p.place}.values())
-        self.db.executemany(
-            "INSERT INTO posts (pk, id, author, created_at, kind, text, lang, ref_id, ref_author, "
-            "place_id, lat, lon) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO posts (pk, id, author, created_at, kind, text, lang, ref_id, "
+            "ref_author, place_id, lat, lon) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             ((first_pk + i, p.id, keys[p.author_id], _epoch(p), KIND_CODES[p.kind], p.text, p.lang,
               p.ref_id, keys[p.ref_author_id] if p.ref_author_id else None,
               p.place.id if p.place else None,
               *(p.coordinates if p.coordinates else (None, None)))
-             for i, p in enumerate(new)))
+             for i, p in enumerate(unique)))
+        # pks are given explicitly, so the rows at or above first_pk are exactly the new posts
+        inserted = self.db.execute("SELECT pk FROM posts WHERE pk >= ?", (first_pk,)).fetchall()
+        new = [(pk, unique[pk - first_pk]) for (pk,) in inserted]
+        if not new:
+            return 0, 0
+        self.db.executemany(
+            "INSERT OR IGNORE INTO places (id, full_name, country_code, lat, lon) VALUES (?,?,?,?,?)",
+            {p.place.id: (p.place.id, p.place.full_name, p.place.country_code, p.place.lat,
+                          p.place.lon) for _, p in new if p.place}.values())
         self.db.executemany(
             "INSERT OR IGNORE INTO post_tags (tag, post) VALUES (?, ?)",
-            ((t, first_pk + i) for i, p in enumerate(new) for t in p.hashtags))
+            ((t, pk) for pk, p in new for t in p.hashtags))
         self.db.executemany(
             "INSERT OR IGNORE INTO post_mentions (post, account) VALUES (?, ?)",
-            ((first_pk + i, keys[m]) for i, p in enumerate(new) for m in p.mention_ids))
-        return len(new), self._add_interactions(new)
+            ((pk, keys[m]) for pk, p in new for m in p.mention_ids))
+        return len(new), self._add_interactions([p for _, p in new])
 
     def _add_interactions(self, posts: list[Post]) -> int:
         agg: dict[tuple[str, int, int], list[int]] = {}
