@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 from tagjack.cli.answers import (
+    EndorsementOption,
+    MinShareOption,
     OriginOption,
     QuietOption,
     WindowOption,
@@ -29,6 +31,7 @@ from tagjack.cli.render import out, print_json
 from tagjack.graph.analysis import analysis_json, summary_text
 from tagjack.graph.analysis import analyze as run_analysis
 from tagjack.graph.communities import ENGINES
+from tagjack.graph.hijack import Thresholds
 
 EngineOption = Annotated[str, typer.Option(
     "--engine", help=f"Community engine: {', '.join(ENGINES)} (gds runs inside Neo4j).")]
@@ -42,6 +45,8 @@ def analyze(
     seed: SeedOption = 1,
     origin: OriginOption = None,
     window: WindowOption = "15m",
+    min_share: MinShareOption = Thresholds.min_share,
+    max_endorsement_ratio: EndorsementOption = Thresholds.max_endorsement_ratio,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -51,15 +56,17 @@ def analyze(
     seconds = parse_window(window)
     with user_errors(), open_store(db, neo4j) as store, stages(quiet) as progress:
         found = run_analysis(store, hashtag=hashtag, engine=engine, seed=seed, origin=origin,
-                             window=seconds, progress=progress)
+                             window=seconds, progress=progress,
+                             thresholds=Thresholds(min_share, max_endorsement_ratio))
     if as_json:
         print_json(analysis_json(found))
         return
     out.print(summary_text(found), soft_wrap=True, highlight=False)
     if found.hijack is not None:
         print_hijack(found.hijack, top=8)
-    print_amplifiers(found.amplifiers[:10], title="top amplifiers"
-                     + (f" of #{found.hashtag}" if found.hashtag else " (all posts)"))
+    print_amplifiers(found.amplifiers[:10], reasons=False, title="top amplifiers"
+                     + (f" of #{found.hashtag}" if found.hashtag else " (all posts)")
+                     + "; `tagjack amplifiers` gives the reasons")
     print_communities(found.communities, top=10)
     if found.spread is not None:
         print_spread(found.spread)

@@ -21,6 +21,12 @@ WindowOption = Annotated[str, typer.Option(
 OriginOption = Annotated[str | None, typer.Option(
     "--origin", help="Handle of the tag's owner (default: its earliest poster).")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
+MinShareOption = Annotated[float, typer.Option(
+    "--min-share", min=0.0, max=1.0,
+    help="A hijacker community posts at least this share of the tag's posts.")]
+EndorsementOption = Annotated[float, typer.Option(
+    "--max-endorsement-ratio", min=0.0,
+    help="...and its members endorse the origin at most this times as often as the campaign's.")]
 
 _WINDOW = re.compile(r"^\s*(\d+)\s*([smh]?)\s*$", re.IGNORECASE)
 _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600}
@@ -63,7 +69,14 @@ def print_hijack(h: Hijack, *, top: int = 12) -> None:
               soft_wrap=True, highlight=False)
 
 
-def print_amplifiers(rows: list[Amplifier], *, title: str) -> None:
+def print_amplifiers(rows: list[Amplifier], *, title: str, reasons: bool = True) -> None:
+    """The ranked table; ``reasons=False`` leaves out the long columns (the analyze overview)."""
+    if not reasons:
+        print_table(title, ["rank", "handle", "community", "score", "retweeters", "retweets",
+                            "city"],
+                    [(a.rank, handle(a.handle), a.community, round(a.score, 1),
+                      a.unique_retweeters, a.retweets_received, a.city) for a in rows])
+        return
     print_table(title, ["rank", "handle", "community", "score", "retweets", "retweeters",
                         "pagerank", "reach", "reason"],
                 [(a.rank, handle(a.handle), a.community, round(a.score, 1), a.retweets_received,

@@ -5,12 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from tagjack.cli.answers import OriginOption, WindowOption, parse_window, print_hijack
+from tagjack.cli.answers import (
+    EndorsementOption,
+    MinShareOption,
+    OriginOption,
+    WindowOption,
+    parse_window,
+    print_hijack,
+)
 from tagjack.cli.errors import user_errors
 from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, open_store
 from tagjack.cli.render import print_json
 from tagjack.graph.analysis import hijack_report
-from tagjack.graph.hijack import hijack_json
+from tagjack.graph.hijack import Thresholds, hijack_json
 
 RequiredHashtag = Annotated[str, typer.Option(
     "--hashtag", "-t", help="Hashtag to analyse, e.g. '#MyNYPD' (case-insensitive).")]
@@ -22,12 +29,15 @@ def hijack(
     neo4j: Neo4jOption = None,
     origin: OriginOption = None,
     window: WindowOption = "15m",
+    min_share: MinShareOption = Thresholds.min_share,
+    max_endorsement_ratio: EndorsementOption = Thresholds.max_endorsement_ratio,
     as_json: JsonOption = False,
 ) -> None:
     """Who took the hashtag over, and when."""
     seconds = parse_window(window)
     with user_errors(), open_store(db, neo4j) as store:
-        found = hijack_report(store, hashtag, origin=origin, window=seconds)
+        found = hijack_report(store, hashtag, origin=origin, window=seconds,
+                              thresholds=Thresholds(min_share, max_endorsement_ratio))
     if as_json:
         print_json(hijack_json(found))
     else:

@@ -18,7 +18,7 @@ from datetime import datetime
 
 import numpy as np
 from tagjack.graph.communities import Partition
-from tagjack.graph.lookup import handle_of, handles_of
+from tagjack.graph.lookup import distinct_pairs, handle_of, handles_of
 from tagjack.graph.store.base import AccountTable, EdgeTable, PostTable
 from tagjack.graph.times import iso, utc
 
@@ -95,6 +95,7 @@ class Hijack:
     posts: int
     started_at: datetime | None  # first post carrying the tag
     thresholds: Thresholds
+    origin_guessed: bool  # True: the earliest poster, not given
     explanation: str
     communities: list[CommunityShare]
     timeline: list[WindowCount] = field(repr=False)
@@ -154,9 +155,8 @@ def _first_posts(posts: PostTable, group: np.ndarray, n: int) -> np.ndarray:
 
 
 def _distinct_per_group(values: np.ndarray, group: np.ndarray, n: int) -> np.ndarray:
-    pairs = np.unique(np.column_stack((group, values)), axis=0) if len(values) else \
-        np.empty((0, 2), dtype=np.int64)
-    return np.bincount(pairs[:, 0], minlength=n)
+    groups, _ = distinct_pairs(group, values)
+    return np.bincount(groups, minlength=n)
 
 
 def _members_and_endorsers(partition: Partition, ids: np.ndarray,
@@ -279,6 +279,7 @@ def hijack(posts: PostTable, partition: Partition, accounts: AccountTable, *, ha
     thresholds
         What makes a hijacker.
     """
+    guessed = origin is None
     origin = origin_of(posts) if origin is None else origin
     campaign_id = int(partition.of(np.array([origin]))[0])
     campaign = campaign_id if campaign_id >= 0 else None
@@ -293,7 +294,10 @@ def hijack(posts: PostTable, partition: Partition, accounts: AccountTable, *, ha
         hijacker_communities=[r.community for r in rows if r.role == HIJACKER],
         takeover_at=takeover_time(windows), window=window, posts=len(posts),
         started_at=utc(posts.created_at.min()) if len(posts) else None,
-        thresholds=thresholds, explanation=thresholds.explain(origin_handle, yardstick),
+        thresholds=thresholds, origin_guessed=guessed,
+        explanation=thresholds.explain(origin_handle, yardstick)
+        + ("; the origin is the tag's earliest poster (name the owner with --origin)"
+           if guessed else ""),
         communities=rows, timeline=windows)
 
 
@@ -314,6 +318,7 @@ def hijack_json(h: Hijack) -> dict:
         "takeover_at": iso(h.takeover_at),
         "communities": [community_share_json(r) for r in h.communities],
         "posts": h.posts,
+        "origin_source": "earliest poster" if h.origin_guessed else "given",
         "started_at": iso(h.started_at),
         "window_seconds": h.window,
         "thresholds": {"min_share": h.thresholds.min_share,

@@ -16,7 +16,7 @@ import igraph as ig
 import numpy as np
 from scipy.stats import rankdata
 from tagjack.graph.communities import Partition
-from tagjack.graph.lookup import followers_of, handles_of
+from tagjack.graph.lookup import distinct_pairs, followers_of, handles_of
 from tagjack.graph.network import Projection
 from tagjack.graph.spread import AccountCities
 from tagjack.graph.store.base import AccountTable, EdgeTable, PostTable
@@ -243,8 +243,8 @@ def _distinct(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     keep = values >= 0
     if not keep.any():
         return np.zeros(n, dtype=np.int64)
-    pairs = np.unique(np.column_stack((group[keep], values[keep])), axis=0)
-    return np.bincount(pairs[:, 0], minlength=n)
+    groups, _ = distinct_pairs(group[keep], values[keep])
+    return np.bincount(groups, minlength=n)
 
 
 def post_order_after(posts: PostTable, moment: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,4 +1,4 @@
-"""Account columns by account key: row positions, handles, followers (for the few rows shown)."""
+"""Account columns by account key (rows, handles, followers) and pair grouping over key columns."""
 
 from __future__ import annotations
 
@@ -49,3 +49,27 @@ def key_of_handle(accounts: AccountTable, handle: str) -> int | None:
             if account_id.casefold() == wanted:
                 found = i
     return int(accounts.keys[found]) if found is not None else None
+
+
+def pair_codes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One int64 per (a, b) pair of non-negative ints, equal exactly when both are.
+
+    Sorting codes sorts pairs by a, then b, so ``np.unique`` on codes groups
+    pairs far faster than ``np.unique(..., axis=0)``.
+    """
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    width = int(b.max()) + 1 if len(b) else 1
+    if len(a) and int(a.max()) >= np.iinfo(np.int64).max // width:
+        raise OverflowError("keys too large to pair")
+    return a * width + b
+
+
+def distinct_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (a, b) pairs of two non-negative int columns, sorted by a then b."""
+    if not len(a):
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    width = int(np.max(b)) + 1
+    codes = np.unique(pair_codes(a, b))
+    return codes // width, codes % width

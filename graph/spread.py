@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+from tagjack.graph.lookup import distinct_pairs
 from tagjack.graph.model import City, LocationSource, normalize_tag
 from tagjack.graph.store.base import HashtagUse, PostTable
 from tagjack.graph.times import iso, utc
@@ -86,7 +87,9 @@ class VariantRule:
     when a city other than the tag's own dominates its adopters, since a tag
     used everywhere alongside the tag is a topic, not a local variant.
     A city dominates when it holds at least ``min_city_share`` of the
-    located adopters and ``min_lead`` times as many as the runner-up.
+    located adopters and ``min_lead`` times as many as the runner-up, and
+    at least ``min_located`` adopters (all of them, when fewer) are located:
+    one located adopter out of twelve says nothing of where a tag lives.
     Tags with fewer than ``min_posts`` posts are ignored.
     """
 
@@ -97,6 +100,7 @@ class VariantRule:
     min_posts: int = 2
     min_city_share: float = 0.5
     min_lead: float = 2.0
+    min_located: int = 3
 
 
 def pattern_match(tag: str, other: str, *, rule: VariantRule = VariantRule()) -> bool:
@@ -164,7 +168,7 @@ class Variant:
     rule: str
     city: str | None
     country: str | None
-    ambiguous: bool  # adopters located, but no city dominates
+    ambiguous: bool  # enough adopters located, but no city dominates
     candidates: list[CityCount]  # the leading cities of its adopters
     first_at: datetime
     posts: int
@@ -218,11 +222,15 @@ def adopters(posts: PostTable) -> np.ndarray:
 
 def modal_city(authors: np.ndarray, cities: AccountCities, *,
                rule: VariantRule = VariantRule()) -> tuple[int | None, list[tuple[int, int]], int]:
-    """(dominant city index or None, leading (city, accounts) pairs, located accounts)."""
-    located = cities.of(np.unique(authors))
+    """(dominant city index or None, leading (city, accounts) pairs, located accounts).
+
+    None with no leading pairs: too few adopters located to say.
+    """
+    authors = np.unique(authors)
+    located = cities.of(authors)
     located = located[located >= 0]
-    if not len(located):
-        return None, [], 0
+    if not len(located) or len(located) < min(rule.min_located, len(authors)):
+        return None, [], len(located)
     ids, counts = np.unique(located, return_counts=True)
     order = np.lexsort((ids, -counts))[:3]
     leading = [(int(ids[i]), int(counts[i])) for i in order]
@@ -252,7 +260,7 @@ def variants(candidates: Sequence[Candidate], posts: Mapping[str, PostTable], ci
             hashtag=c.tag, rule=c.rule,
             city=cities.cities[city].name if city is not None else None,
             country=cities.cities[city].country if city is not None else None,
-            ambiguous=city is None and located > 0, candidates=named,
+            ambiguous=city is None and len(leading) > 1, candidates=named,
             first_at=utc(table.created_at.min()), posts=len(table),
             accounts=len(adopters(table)), located=located))
     return sorted(out, key=lambda v: (v.first_at, v.hashtag))
@@ -267,12 +275,18 @@ def union_posts(tables: Sequence[PostTable]) -> tuple[PostTable, np.ndarray]:
     if not tables:
         empty = np.empty(0, dtype=np.int64)
         return PostTable(empty, empty, empty.astype(np.int8), empty), empty
+    if len(tables) == 1:
+        return tables[0], np.zeros(len(tables[0]), dtype=np.int64)
     cols = [np.concatenate([getattr(t, f) for t in tables])
             for f in ("author", "created_at", "kind", "ref_author")]
     tag = np.concatenate([np.full(len(t), i, dtype=np.int64) for i, t in enumerate(tables)])
-    stacked = np.column_stack((cols[0], cols[1], cols[2].astype(np.int64), cols[3]))
-    _, first = np.unique(stacked, axis=0, return_index=True)
-    first = np.sort(first)
+    order = np.lexsort((tag, cols[3], cols[2], cols[1], cols[0]))
+    same = np.ones(len(order), dtype=bool)
+    for c in cols:
+        s = c[order]
+        same[1:] &= s[1:] == s[:-1]
+    same[0] = False
+    first = np.sort(order[~same])  # of each group of copies, the one of the earliest tag
     return PostTable(*(c[first] for c in cols)), tag[first]
 
 
@@ -289,8 +303,7 @@ def city_timeline(tables: Sequence[PostTable], tags: Sequence[str],
     ids, inverse = np.unique(posts_city, return_inverse=True)
     order = np.lexsort((which, times, inverse))
     firsts = order[np.searchsorted(inverse[order], np.arange(len(ids)))]
-    accounts = np.bincount(np.unique(np.column_stack((inverse, authors)), axis=0)[:, 0],
-                           minlength=len(ids))
+    accounts = np.bincount(distinct_pairs(inverse, authors)[0], minlength=len(ids))
     posts_n = np.bincount(inverse, minlength=len(ids))
     used = _tags_used(tables, tags, cities, ids)
     rows = [CityAdoption(
@@ -322,14 +335,15 @@ def transmissions(tables: Sequence[PostTable], cities: AccountCities) -> list[Tr
     source, target, times = source[keep], target[keep], times[keep]
     if not len(source):
         return []
-    pairs, inverse, counts = np.unique(np.column_stack((source, target)), axis=0,
-                                       return_inverse=True, return_counts=True)
-    inverse = inverse.reshape(-1)
-    first = np.full(len(pairs), np.iinfo(np.int64).max, dtype=np.int64)
+    width = len(cities.cities)
+    codes, inverse, counts = np.unique(source * width + target, return_inverse=True,
+                                       return_counts=True)
+    first = np.full(len(codes), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first, inverse, times)
-    rows = [Transmission(cities.cities[s].name, cities.cities[s].country, cities.cities[t].name,
-                         cities.cities[t].country, int(n), utc(f))
-            for (s, t), n, f in zip(pairs.tolist(), counts.tolist(), first.tolist(), strict=True)]
+    rows = [Transmission(cities.cities[c // width].name, cities.cities[c // width].country,
+                         cities.cities[c % width].name, cities.cities[c % width].country, int(n),
+                         utc(f))
+            for c, n, f in zip(codes.tolist(), counts.tolist(), first.tolist(), strict=True)]
     return sorted(rows, key=lambda r: (-r.retweets, r.first_at, r.source, r.target))
 
 

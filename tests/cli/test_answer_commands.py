@@ -54,6 +54,10 @@ def test_hijack_and_spread_json(db, hijack_case):
     hourly = json.loads(run("hijack", "--db", db, "-t", "mynypd", "--window", "1h",
                             "--json").stdout)
     assert hourly["takeover_at"].endswith(":00:00Z")
+    strict = json.loads(run("hijack", "--db", db, "-t", "mynypd", "--min-share", "0.9",
+                            "--json").stdout)
+    assert strict["hijacker_communities"] == [] and strict["takeover_at"] is None
+    assert "at least 90%" in strict["thresholds"]["explanation"]
     spread = json.loads(run("spread", "--db", db, "-t", "#MyNYPD", "--json").stdout)
     assert set(spread) >= {"cities", "variants", "transmissions"}
     assert set(spread["cities"][0]) >= {"city", "country", "first_at", "accounts", "posts",

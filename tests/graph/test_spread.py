@@ -67,6 +67,11 @@ def test_modal_city_dominates_or_the_tag_is_ambiguous():
     city, leading, n = modal_city(np.array([5, 6, 7, 8]), located)
     assert city is None and sorted(located.cities[i].name for i, _ in leading) == \
         ["Albuquerque", "Austin"]
+    # one located adopter of twelve says nothing; two of two do
+    city, leading, n = modal_city(np.array([1, *range(20, 31)]), located)
+    assert (city, leading, n) == (None, [], 1)
+    city, _, _ = modal_city(np.array([1, 2]), located)
+    assert located.cities[city].name == "Los Angeles"
 
 
 def test_spread_end_to_end():
