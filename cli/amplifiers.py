@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from tagjack.cli.answers import print_amplifiers
+from tagjack.cli.answers import QuietOption, print_amplifiers, stages
 from tagjack.cli.errors import user_errors
 from tagjack.cli.options import DbOption, HashtagOption, JsonOption, Neo4jOption, open_store
 from tagjack.cli.render import print_json
@@ -21,9 +21,11 @@ def amplifiers(
     community: Annotated[int | None, typer.Option(
         "--community", help="Only this community's accounts (ids as `tagjack communities`).")] = None,
     as_json: JsonOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Rank the accounts that amplified a hashtag (all posts without --hashtag)."""
-    with user_errors(), open_store(db, neo4j) as store:
+    with user_errors(), open_store(db, neo4j) as store, stages(quiet) as progress:
+        progress("ranking amplifiers")
         rows = amplifier_rows(store, hashtag, top, community)
     if as_json:
         print_json([amplifier_json(a) for a in rows])

@@ -9,9 +9,11 @@ from tagjack.cli.answers import (
     EndorsementOption,
     MinShareOption,
     OriginOption,
+    QuietOption,
     WindowOption,
     parse_window,
     print_hijack,
+    stages,
 )
 from tagjack.cli.errors import user_errors
 from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, open_store
@@ -32,10 +34,12 @@ def hijack(
     min_share: MinShareOption = Thresholds.min_share,
     max_endorsement_ratio: EndorsementOption = Thresholds.max_endorsement_ratio,
     as_json: JsonOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Who took the hashtag over, and when."""
     seconds = parse_window(window)
-    with user_errors(), open_store(db, neo4j) as store:
+    with user_errors(), open_store(db, neo4j) as store, stages(quiet) as progress:
+        progress("finding the hijack")
         found = hijack_report(store, hashtag, origin=origin, window=seconds,
                               thresholds=Thresholds(min_share, max_endorsement_ratio))
     if as_json:

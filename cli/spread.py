@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tagjack.cli.answers import print_spread
+from tagjack.cli.answers import QuietOption, print_spread, stages
 from tagjack.cli.errors import user_errors
 from tagjack.cli.hijack import RequiredHashtag
 from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, open_store
@@ -16,9 +16,11 @@ def spread(
     db: DbOption = None,
     neo4j: Neo4jOption = None,
     as_json: JsonOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Where the hashtag spread: cities in adoption order, variants, transmissions."""
-    with user_errors(), open_store(db, neo4j) as store:
+    with user_errors(), open_store(db, neo4j) as store, stages(quiet) as progress:
+        progress("tracing the spread")
         found = spread_report(store, hashtag)
     if as_json:
         print_json(spread_json(found))

@@ -290,10 +290,13 @@ def union_posts(tables: Sequence[PostTable]) -> tuple[PostTable, np.ndarray]:
     return PostTable(*(c[first] for c in cols)), tag[first]
 
 
-def city_timeline(tables: Sequence[PostTable], tags: Sequence[str],
-                  cities: AccountCities) -> list[CityAdoption]:
-    """Per city: first post of any of ``tags``, accounts, posts, tags used; in adoption order."""
-    posts, which = union_posts(tables)
+def city_timeline(tables: Sequence[PostTable], tags: Sequence[str], cities: AccountCities, *,
+                  union: tuple[PostTable, np.ndarray] | None = None) -> list[CityAdoption]:
+    """Per city: first post of any of ``tags``, accounts, posts, tags used; in adoption order.
+
+    ``union`` is ``union_posts(tables)`` when the caller has it already.
+    """
+    posts, which = union or union_posts(tables)
     city = cities.of(posts.author)
     keep = city >= 0
     posts_city, times, authors, which = city[keep], posts.created_at[keep], posts.author[keep], \
@@ -325,9 +328,10 @@ def _tags_used(tables: Sequence[PostTable], tags: Sequence[str], cities: Account
             for row in counts]
 
 
-def transmissions(tables: Sequence[PostTable], cities: AccountCities) -> list[Transmission]:
+def transmissions(tables: Sequence[PostTable], cities: AccountCities, *,
+                  union: tuple[PostTable, np.ndarray] | None = None) -> list[Transmission]:
     """City -> city: retweets (and quotes) by accounts in one city of posts by accounts in another."""
-    posts, _ = union_posts(tables)
+    posts, _ = union or union_posts(tables)
     rt = np.isin(posts.kind, RETWEET_KINDS) & (posts.ref_author >= 0)
     source, target = cities.of(posts.ref_author[rt]), cities.of(posts.author[rt])
     times = posts.created_at[rt]
@@ -370,11 +374,12 @@ def spread(hashtag: str, posts: Mapping[str, PostTable], candidates: Sequence[Ca
     found = variants(candidates, posts, cities, home=home, rule=rule)
     tags = [tag, *(v.hashtag for v in found)]
     tables = [posts[t] for t in tags]
-    everyone = np.unique(np.concatenate([t.author for t in tables]))
+    union = union_posts(tables)
+    everyone = np.unique(union[0].author)
     return Spread(
         hashtag=tag, home=cities.cities[home].name if home is not None else None,
-        cities=city_timeline(tables, tags, cities), variants=found,
-        transmissions=transmissions(tables, cities), posting_accounts=len(everyone),
+        cities=city_timeline(tables, tags, cities, union=union), variants=found,
+        transmissions=transmissions(tables, cities, union=union), posting_accounts=len(everyone),
         located_accounts=int((cities.of(everyone) >= 0).sum()), rule=rule)
 
 
