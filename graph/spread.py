@@ -267,7 +267,10 @@ def variants(candidates: Sequence[Candidate], posts: Mapping[str, PostTable], ci
 
 
 def union_posts(tables: Sequence[PostTable]) -> tuple[PostTable, np.ndarray]:
-    """All posts of several tags, a post carrying two of them once, and its first tag's index.
+    """All posts of several tags, a post carrying two of them once, and its last tag's index.
+
+    Callers put the tag first and its variants after it, so a post carrying
+    both is attributed to the variant, the more specific of the two.
 
     Posts have no ids here: two rows are the same post when author, time,
     kind and referenced author agree.
@@ -280,13 +283,13 @@ def union_posts(tables: Sequence[PostTable]) -> tuple[PostTable, np.ndarray]:
     cols = [np.concatenate([getattr(t, f) for t in tables])
             for f in ("author", "created_at", "kind", "ref_author")]
     tag = np.concatenate([np.full(len(t), i, dtype=np.int64) for i, t in enumerate(tables)])
-    order = np.lexsort((tag, cols[3], cols[2], cols[1], cols[0]))
+    order = np.lexsort((-tag, cols[3], cols[2], cols[1], cols[0]))
     same = np.ones(len(order), dtype=bool)
     for c in cols:
         s = c[order]
         same[1:] &= s[1:] == s[:-1]
     same[0] = False
-    first = np.sort(order[~same])  # of each group of copies, the one of the earliest tag
+    first = np.sort(order[~same])  # of each group of copies, the one of the latest table
     return PostTable(*(c[first] for c in cols)), tag[first]
 
 

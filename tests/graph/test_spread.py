@@ -116,8 +116,8 @@ def test_transmission_counts_retweets_from_the_authors_city_to_the_retweeters():
     assert row.first_at == datetime(2014, 4, 22, 18, 5, tzinfo=UTC)
 
 
-def test_union_posts_keeps_one_copy_and_the_first_tag():
+def test_union_posts_keeps_one_copy_and_the_variant():
     a = posts([(1, 0, 0, -1), (2, 1, 0, -1)])
     b = posts([(2, 1, 0, -1), (3, 2, 1, 1)])
     merged, which = union_posts([a, b])
-    assert merged.author.tolist() == [1, 2, 3] and which.tolist() == [0, 0, 1]
+    assert merged.author.tolist() == [1, 2, 3] and which.tolist() == [0, 1, 1]
