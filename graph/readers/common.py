@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
-from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+import io
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -13,23 +16,65 @@ from tagjack.graph.errors import InputError
 from tagjack.graph.model import Reject, normalize_tag
 
 MAX_LINE_BYTES = 16 * 1024 * 1024  # a tweet is a few KB; a v2 page a few MB
+MAX_FIELD_CHARS = 1024 * 1024  # a CSV field: a tweet's text or entities are a few KB
+MAX_CSV_LINE_CHARS = 4 * MAX_FIELD_CHARS
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
+MAX_NESTING = 3  # a retweet of a quote of a reply is as deep as real tweets embed
 RAW_SNIPPET = 300
+PROGRESS_EVERY = 1024 * 1024
+READ_BUFFER = 1024 * 1024
+
+Progress = Callable[[int], None]
 
 
-def open_binary(path: Path) -> IO[bytes]:
-    """Open a file for reading bytes, gunzipping when it starts with gzip's magic."""
+class BadRecord(ValueError):
+    """A record that looks like a tweet (or a row) but lacks what tagjack needs."""
+
+
+def open_binary(path: Path, *, on_progress: Progress | None = None) -> IO[bytes]:
+    """Open a file for reading bytes, gunzipping when it starts with gzip's magic.
+
+    ``on_progress(bytes_done)`` is called about every megabyte read from disk
+    (compressed bytes for .gz, so it matches the file's size), and at the end.
+    """
     try:
-        fh = path.open("rb")
+        raw = path.open("rb", buffering=0)
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such file") from exc
     except IsADirectoryError as exc:
         raise InputError(f"{path}: is a directory") from exc
     except PermissionError as exc:
         raise InputError(f"{path}: permission denied") from exc
-    if fh.peek(2)[:2] == b"\x1f\x8b":  # type: ignore[attr-defined]
+    source: io.RawIOBase = raw if on_progress is None else _Counting(raw, on_progress)
+    fh = io.BufferedReader(source, buffer_size=READ_BUFFER)
+    if fh.peek(2)[:2] == b"\x1f\x8b":
         return gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[return-value]
     return fh
+
+
+class _Counting(io.RawIOBase):
+    """A raw file that reports how many bytes were read from it."""
+
+    def __init__(self, raw: io.RawIOBase, on_progress: Progress) -> None:
+        self._raw = raw
+        self._on_progress = on_progress
+        self.done = 0
+        self._next = PROGRESS_EVERY
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._raw.readinto(buffer) or 0
+        self.done += n
+        if self.done >= self._next or n == 0:
+            self._next = self.done + PROGRESS_EVERY
+            self._on_progress(self.done)
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 def bounded_lines(fh: IO[bytes], *, limit: int = MAX_LINE_BYTES) -> Iterator[bytes | None]:
@@ -46,24 +91,31 @@ def bounded_lines(fh: IO[bytes], *, limit: int = MAX_LINE_BYTES) -> Iterator[byt
             yield line
 
 
-def reject(source: str, line: int, reason: str, raw: bytes | str = b"") -> Reject:
+def reject(source: str, line: int, reason: str, raw: Any = b"") -> Reject:
+    """A Reject with a short, printable snippet of what was read (bytes, text or parsed JSON)."""
+    if not isinstance(raw, bytes | str):
+        try:
+            raw = orjson.dumps(raw)[:RAW_SNIPPET]
+        except (TypeError, orjson.JSONEncodeError):  # nested deeper than orjson writes
+            raw = f"<{type(raw).__name__}>"
     if isinstance(raw, bytes):
         raw = raw[:RAW_SNIPPET].decode("utf-8", "replace")
+    raw = raw[:RAW_SNIPPET].encode("utf-8", "replace").decode("utf-8")  # no lone surrogates
     return Reject(source=source, line=line, reason=reason, raw=raw[:RAW_SNIPPET].strip())
 
 
 def json_lines(lines: Iterable[bytes | None], *, source: str) -> Iterator[tuple[int, Any] | Reject]:
     """Parse JSON Lines: (line number, object) or a Reject; blank lines are skipped."""
+    loads = orjson.loads
     for number, line in enumerate(lines, start=1):
         if line is None:
             yield reject(source, number, f"line longer than {MAX_LINE_BYTES} bytes")
             continue
-        if not line.strip():
-            continue
         try:
-            yield number, orjson.loads(line)
+            yield number, loads(line)
         except orjson.JSONDecodeError as exc:
-            yield reject(source, number, f"invalid JSON: {exc}", line)
+            if line.strip():  # blank lines are no JSON, and no error either
+                yield reject(source, number, f"invalid JSON: {exc}", line)
 
 
 def json_values(fh: IO[bytes], *, source: str) -> Iterator[tuple[int, Any] | Reject]:
@@ -110,6 +162,7 @@ _MONTHS = {
 }
 
 
+@lru_cache(maxsize=4096)  # a stream has many tweets per second
 def parse_v1_time(text: str) -> datetime:
     """'Tue Apr 22 18:00:00 +0000 2014' -> aware UTC datetime (fast path, strptime fallback)."""
     parts = text.split()
@@ -129,4 +182,192 @@ def parse_iso_time(text: str) -> datetime:
 
 
 def unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(t for t in (normalize_tag(x) for x in tags) if t))
+    """Normalised tags, in order, once each; ASCII ones skip Unicode normalisation (same result)."""
+    return tuple(dict.fromkeys(t for t in (
+        x.strip().lstrip("#").lower() if x.isascii() else normalize_tag(x) for x in tags) if t))
+
+
+def reason(exc: Exception) -> str:
+    """A reject reason from the exception a record raised while being read."""
+    if isinstance(exc, KeyError):
+        return f"missing field {exc.args[0]!r}"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc) or type(exc).__name__
+
+
+RECORD_ERRORS = (BadRecord, KeyError, TypeError, ValueError, AttributeError, IndexError,
+                 OverflowError, RecursionError)
+
+
+def id_text(value: Any, name: str) -> str:
+    """An id field as a string; ints are accepted (tweet ids must never become floats)."""
+    if value is None or value == "":
+        raise KeyError(name)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise BadRecord(f"field {name!r} is not an id")
+
+
+MAX_COUNT = 2**63 - 1  # what SQLite's INTEGER holds
+
+
+def count_or_none(value: Any) -> int | None:
+    """A non-negative count (followers), or None when absent or not a count."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):  # CSV: "453", or "453.0" when pandas saw a gap in the column
+        text = value.strip()
+        if text.isascii() and text.isdigit() and len(text) < 20:
+            return int(text) if int(text) <= MAX_COUNT else None
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+    if isinstance(value, int):
+        return value if 0 <= value <= MAX_COUNT else None
+    if isinstance(value, float) and 0 <= value <= MAX_COUNT:  # False for NaN
+        return int(value)
+    return None
+
+
+def point(lon: Any, lat: Any) -> tuple[float, float] | None:
+    """(lat, lon) from GeoJSON order, or None when not a point on Earth."""
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if -90 <= lat <= 90 and -180 <= lon <= 180:  # False for NaN
+        return lat, lon
+    return None
+
+
+def bbox_centre(bbox: Any) -> tuple[float, float] | None:
+    """(lat, lon) centre of a GeoJSON bbox [west, south, east, north]."""
+    if not isinstance(bbox, list | tuple) or len(bbox) != 4:
+        return None
+    try:
+        west, south, east, north = (float(v) for v in bbox)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return point((west + east) / 2, (south + north) / 2)
+
+
+TWITTER_EPOCH_MS = 1288834974657
+MIN_SNOWFLAKE = 1 << 40  # ids below this predate snowflakes (Nov 2010) and carry no time
+
+
+def time_from_id(tweet_id: str) -> datetime | None:
+    """When a tweet was posted, read from its snowflake id (None for older or odd ids)."""
+    if not (tweet_id.isascii() and tweet_id.isdigit()) or len(tweet_id) > 20:
+        return None
+    value = int(tweet_id)
+    if value < MIN_SNOWFLAKE:
+        return None
+    ms = (value >> 22) + TWITTER_EPOCH_MS
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
+
+
+def created_time(value: Any, tweet_id: str, *, name: str = "created_at") -> datetime:
+    """A v2/CSV ``created_at`` (ISO-8601); when absent, the time in the tweet's snowflake id."""
+    if value is None or value == "":
+        derived = time_from_id(tweet_id)
+        if derived is None:
+            raise KeyError(name)
+        return derived
+    if not isinstance(value, str):
+        raise BadRecord(f"field {name!r} is not a time")
+    try:
+        return parse_iso_time(value.strip())
+    except (ValueError, OverflowError) as exc:
+        raise BadRecord(f"field {name!r} is not a time: {value[:40]!r}") from exc
+
+
+# -- CSV -----------------------------------------------------------------------
+
+
+def csv_rows(fh: IO[bytes], *, source: str) -> Iterator[tuple[int, list[str]] | Reject]:
+    """Rows of a CSV (or tab- or semicolon-separated) file as (starting line, fields), or Rejects.
+
+    The delimiter is the first of tab, comma, semicolon found in the first line.
+    A row that is not UTF-8, has an over-long field or line, or breaks CSV
+    quoting is rejected; reading goes on with the next line.
+    """
+    csv.field_size_limit(MAX_FIELD_CHARS)  # module-global; the default is 128 KiB
+    text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    lines = _CsvLines(text)
+    first = lines.peek()
+    delimiter = next((d for d in "\t,;" if d in first), ",")
+    reader = csv.reader(lines, delimiter=delimiter)
+    while True:
+        lines.first = None
+        try:
+            row = next(reader)
+        except StopIteration:
+            row = None
+        except csv.Error as exc:
+            row = reject(source, lines.first or lines.count, _csv_reason(exc))
+        yield from (reject(source, n, f"line longer than {MAX_CSV_LINE_CHARS} characters")
+                    for n in lines.skipped)
+        lines.skipped.clear()
+        if row is None:
+            return
+        if isinstance(row, Reject):
+            yield row
+        elif row:
+            start = lines.first or lines.count
+            try:
+                "".join(row).encode("utf-8")
+            except UnicodeEncodeError:
+                yield reject(source, start, "not valid UTF-8 (save the file as UTF-8)",
+                             "\x1f".join(row).encode("utf-8", "replace"))
+                continue
+            yield start, row
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return f"field longer than {MAX_FIELD_CHARS} characters"
+    return f"bad CSV: {exc}"
+
+
+class _CsvLines:
+    """Physical lines for csv.reader, counted; over-long lines are skipped and remembered."""
+
+    def __init__(self, text: IO[str]) -> None:
+        self._text = text
+        self._peeked: str | None = None
+        self.count = 0
+        self.first: int | None = None  # line number where the current row started
+        self.skipped: list[int] = []
+
+    def peek(self) -> str:
+        if self._peeked is None:
+            self._peeked = self._read()
+        return self._peeked
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = self._peeked if self._peeked is not None else self._read()
+        self._peeked = None
+        if not line:
+            raise StopIteration
+        if self.first is None:
+            self.first = self.count
+        return line
+
+    def _read(self) -> str:
+        while True:
+            line = self._text.readline(MAX_CSV_LINE_CHARS + 1)
+            if not line:
+                return ""
+            self.count += 1
+            if len(line) <= MAX_CSV_LINE_CHARS or line.endswith(("\n", "\r")):
+                return line
+            while (rest := self._text.readline(MAX_CSV_LINE_CHARS)) and not rest.endswith(("\n", "\r")):
+                pass
+            self.skipped.append(self.count)

@@ -9,36 +9,48 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 from tagjack.graph.model import Account, Place, Post, PostKind, Record, Reject, handle_id
 from tagjack.graph.readers.common import (
+    MAX_NESTING,
+    RECORD_ERRORS,
+    Progress,
+    count_or_none,
     json_values,
     open_binary,
     parse_v1_time,
+    point,
+    reason,
     reject,
     unique_tags,
 )
+from tagjack.graph.readers.common import BadRecord as BadTweet
 
 RT_PREFIX = re.compile(r"^RT @(\w{1,15}):")
 
 
-class BadTweet(ValueError):
-    """A record that looks like a tweet but lacks what tagjack needs."""
-
-
-def read_v1(path: Path) -> Iterator[Record | Reject]:
-    with open_binary(path) as fh:
+def read_v1(path: Path, *, on_progress: Progress | None = None) -> Iterator[Record | Reject]:
+    with open_binary(path, on_progress=on_progress) as fh:
         yield from parse_v1_stream(fh, source=path.name)
 
 
-def parse_v1_stream(fh, *, source: str) -> Iterator[Record | Reject]:
+def parse_v1_stream(fh: IO[bytes], *, source: str) -> Iterator[Record | Reject]:
     for item in json_values(fh, source=source):
-        if isinstance(item, Reject):
-            yield item
+        if item.__class__ is not tuple:
+            yield item  # type: ignore[misc]
+            continue
+        line, value = item  # type: ignore[misc]
+        if value.__class__ is dict and "user" in value:  # one tweet per line: the hot path
+            try:
+                records = tweet_records(value)
+            except RECORD_ERRORS as exc:
+                yield reject(source, line, reason(exc), value)
+            else:
+                yield from records
         else:
-            yield from _values(item[1], line=item[0], source=source)
+            yield from _values(value, line=line, source=source)
 
 
 def parse_v1(lines: Iterable[bytes], *, source: str) -> Iterator[Record | Reject]:
@@ -56,63 +68,64 @@ def parse_v1(lines: Iterable[bytes], *, source: str) -> Iterator[Record | Reject
 
 def _values(value: Any, *, line: int, source: str) -> Iterator[Record | Reject]:
     """One parsed JSON value: a tweet, a list of tweets, a search response or a cassette."""
-    for tweet in _tweets_in(value):
+    try:
+        tweets = list(_tweets_in(value))
+    except (*RECORD_ERRORS, orjson.JSONDecodeError) as exc:
+        yield reject(source, line, f"unreadable cassette: {reason(exc)}", value)
+        return
+    for tweet in tweets:
         try:
-            records = list(tweet_records(tweet))
-        except (BadTweet, KeyError, TypeError, ValueError, AttributeError) as exc:
-            yield reject(source, line, _reason(exc), orjson.dumps(tweet)[:300])
+            records = tweet_records(tweet)
+        except RECORD_ERRORS as exc:
+            yield reject(source, line, reason(exc), tweet)
         else:
             yield from records
 
 
-def _tweets_in(value: Any) -> Iterator[Any]:
+def _tweets_in(value: Any, depth: int = 0) -> Iterator[Any]:
     if isinstance(value, list):
         yield from value
     elif isinstance(value, dict) and isinstance(value.get("statuses"), list):
         yield from value["statuses"]
-    elif isinstance(value, dict) and isinstance(value.get("http_interactions"), list):
+    elif isinstance(value, dict) and isinstance(value.get("http_interactions"), list) \
+            and depth < MAX_NESTING:
         for interaction in value["http_interactions"]:
             body = interaction.get("response", {}).get("body", {}).get("string", "")
-            if body.strip()[:1] in ("[", "{"):
-                yield from _tweets_in(orjson.loads(body))
+            if isinstance(body, str) and body.strip()[:1] in ("[", "{"):
+                yield from _tweets_in(orjson.loads(body), depth + 1)
     else:
         yield value
 
 
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, KeyError):
-        return f"missing field {exc.args[0]!r}"
-    return str(exc) or type(exc).__name__
-
-
-def tweet_records(tweet: Any) -> Iterator[Record]:
+def tweet_records(tweet: Any, depth: int = 0) -> list[Record]:
     """Accounts and posts of one v1.1 tweet; embedded originals come first."""
     if not isinstance(tweet, dict):
         raise BadTweet(f"not a tweet object: {type(tweet).__name__}")
     if "user" not in tweet:
         raise BadTweet("missing field 'user'")
     author = account(tweet["user"])
-    yield author
-    original = _embedded(tweet.get("retweeted_status"))
-    quoted = _embedded(tweet.get("quoted_status")) if original is None else None
-    if original is not None:
-        yield from original
-    if quoted is not None:
-        yield from quoted
+    records: list[Record] = [author]
+    quoted = None
+    if (original := _embedded(tweet.get("retweeted_status"), depth)) is not None:
+        records += original
+    elif (quoted := _embedded(tweet.get("quoted_status"), depth)) is not None:
+        records += quoted
     entities = _entities(tweet)
-    mentioned = [m for m in entities.get("user_mentions") or () if isinstance(m, dict)]
-    mention_accounts = [_mentioned_account(m) for m in mentioned]
-    yield from mention_accounts
-    yield post(tweet, author, _last_post(original), _last_post(quoted), mention_accounts)
+    mentions = [_mentioned_account(m) for m in _list(entities.get("user_mentions"))
+                if m.__class__ is dict]
+    records += mentions
+    records.append(post(tweet, author, _last_post(original), _last_post(quoted), mentions,
+                        entities=entities))
+    return records
 
 
-def _embedded(tweet: Any) -> list[Record] | None:
-    """Records of an embedded original; one too broken to read is left out, not the tweet."""
-    if not isinstance(tweet, dict):
+def _embedded(tweet: Any, depth: int) -> list[Record] | None:
+    """Records of an embedded original; one too broken (or deep) to read is left out, not the tweet."""
+    if tweet is None or tweet.__class__ is not dict or depth >= MAX_NESTING:
         return None
     try:
-        return list(tweet_records(tweet))
-    except (BadTweet, KeyError, TypeError, ValueError, AttributeError):
+        return tweet_records(tweet, depth + 1)
+    except RECORD_ERRORS:
         return None
 
 
@@ -124,25 +137,31 @@ def account(user: Any) -> Account:
     if not isinstance(user, dict):
         raise BadTweet("field 'user' is not an object")
     user_id = _id(user, "id_str", "id")
-    followers = user.get("followers_count")
     return Account(
         id=user_id,
         handle=str(user.get("screen_name") or ""),
         name=str(user.get("name") or ""),
-        followers=int(followers) if isinstance(followers, int | float) and followers >= 0 else None,
+        followers=count_or_none(user.get("followers_count")),
         location_text=str(user.get("location") or "").strip(),
     )
 
 
 def post(tweet: dict, author: Account, original: Post | None, quoted: Post | None,
-         mentions: list[Account]) -> Post:
+         mentions: list[Account], *, entities: dict | None = None) -> Post:
     text = _text(tweet)
     kind, ref_id, ref_author = _reference(tweet, text, original, quoted, mentions)
-    tags = [h.get("text", "") for h in _entities(tweet).get("hashtags") or () if isinstance(h, dict)]
+    entities = _entities(tweet) if entities is None else entities
+    tags = unique_tags([t for h in _list(entities.get("hashtags"))
+                        if h.__class__ is dict and (t := h.get("text")).__class__ is str])
+    created_at = tweet["created_at"]
+    try:
+        created = parse_v1_time(created_at if created_at.__class__ is str else str(created_at))
+    except (ValueError, OverflowError) as exc:
+        raise BadTweet(f"field 'created_at' is not a time: {str(created_at)[:40]!r}") from exc
     return Post(
         id=_id(tweet, "id_str", "id"),
         author_id=author.id,
-        created_at=parse_v1_time(str(tweet["created_at"])),
+        created_at=created,
         kind=kind,
         text=text,
         lang=str(tweet.get("lang") or ""),
@@ -150,8 +169,7 @@ def post(tweet: dict, author: Account, original: Post | None, quoted: Post | Non
         ref_author_id=ref_author,
         # a retweet's mentions belong to the original; "RT @x:" is not a mention
         mention_ids=() if kind is PostKind.RETWEET else tuple(dict.fromkeys(m.id for m in mentions)),
-        hashtags=unique_tags([t for t in tags if isinstance(t, str)]
-                             + list(original.hashtags if original else ())),
+        hashtags=tuple(dict.fromkeys(tags + original.hashtags)) if original else tags,
         place=_place(tweet.get("place")),
         coordinates=_coordinates(tweet.get("coordinates")),
     )
@@ -179,6 +197,8 @@ def _reference(tweet: dict, text: str, original: Post | None, quoted: Post | Non
 def _mentioned_account(mention: dict) -> Account:
     handle = str(mention.get("screen_name") or "")
     mention_id = mention.get("id_str") or mention.get("id")
+    if isinstance(mention_id, bool) or not isinstance(mention_id, str | int):
+        mention_id = None
     if not mention_id and not handle:
         raise BadTweet("mention without id or screen_name")
     return Account(
@@ -186,6 +206,10 @@ def _mentioned_account(mention: dict) -> Account:
         handle=handle,
         name=str(mention.get("name") or ""),
     )
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
 
 
 def _entities(tweet: dict) -> dict:
@@ -204,7 +228,10 @@ def _text(tweet: dict) -> str:
 
 
 def _id(obj: dict, str_key: str, int_key: str) -> str:
-    value = obj.get(str_key) or obj.get(int_key)
+    value = obj.get(str_key)
+    if value.__class__ is str and value:
+        return value  # type: ignore[return-value]
+    value = value or obj.get(int_key)
     if value is None or value == "":
         raise KeyError(str_key)
     if isinstance(value, bool) or not isinstance(value, str | int):
@@ -213,31 +240,29 @@ def _id(obj: dict, str_key: str, int_key: str) -> str:
 
 
 def _place(place: Any) -> Place | None:
-    if not isinstance(place, dict) or not place.get("id"):
+    """A place is optional: one that is not an object with an id is left out."""
+    if not isinstance(place, dict) or not isinstance(place.get("id"), str | int) or not place["id"]:
         return None
-    lat = lon = None
-    box = (place.get("bounding_box") or {}).get("coordinates")
+    centre = None
+    box = place.get("bounding_box")
     try:
-        ring = box[0]
-        lon = sum(float(p[0]) for p in ring) / len(ring)
-        lat = sum(float(p[1]) for p in ring) / len(ring)
-    except (TypeError, IndexError, ValueError, ZeroDivisionError):
+        ring = box["coordinates"][0]  # type: ignore[index]
+        centre = point(sum(float(p[0]) for p in ring) / len(ring),
+                       sum(float(p[1]) for p in ring) / len(ring))
+    except (TypeError, KeyError, IndexError, ValueError, ZeroDivisionError, OverflowError):
         pass
     return Place(
         id=str(place["id"]),
         full_name=str(place.get("full_name") or place.get("name") or ""),
         country_code=str(place.get("country_code") or ""),
-        lat=lat,
-        lon=lon,
+        lat=centre[0] if centre else None,
+        lon=centre[1] if centre else None,
     )
 
 
 def _coordinates(value: Any) -> tuple[float, float] | None:
     try:
         lon, lat = value["coordinates"]
-        lat, lon = float(lat), float(lon)
     except (TypeError, KeyError, ValueError):
         return None
-    if -90 <= lat <= 90 and -180 <= lon <= 180:
-        return lat, lon
-    return None
+    return point(lon, lat)
