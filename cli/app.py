@@ -6,9 +6,12 @@ import typer
 from tagjack.cli import account as account_cmd
 from tagjack.cli import amplifiers as amplifiers_cmd
 from tagjack.cli import analyze as analyze_cmd
+from tagjack.cli import browser as browser_cmd
 from tagjack.cli import communities as communities_cmd
+from tagjack.cli import cypher as cypher_cmd
 from tagjack.cli import hijack as hijack_cmd
 from tagjack.cli import load as load_cmd
+from tagjack.cli import query as query_cmd
 from tagjack.cli import spread as spread_cmd
 from tagjack.cli import status as status_cmd
 
@@ -35,6 +38,9 @@ app.command("hijack")(hijack_cmd.hijack)
 app.command("amplifiers")(amplifiers_cmd.amplifiers)
 app.command("spread")(spread_cmd.spread)
 app.command("account")(account_cmd.account)
+app.command("query")(query_cmd.query)
+app.command("cypher")(cypher_cmd.cypher)
+app.command("browser")(browser_cmd.browser)
 
 
 def main() -> None:
