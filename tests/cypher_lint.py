@@ -39,10 +39,15 @@ NODE_PROPERTIES: dict[str, tuple[str, ...]] = {
     # write-back puts community, pagerank, amplifier_score, role (and city) on :Account
     "Account": ("id", "handle", "name", "followers", "location_text",
                 "community", "pagerank", "amplifier_score", "role", "city"),
-    "Post": ("id", "created_at", "text", "lang", "kind"),
+    # ref_author_id: who a retweet/quote/reply refers to, also when the referred post is
+    # unknown (a truncated "RT @x:"); place_* and lat/lon: the geo evidence of the post
+    "Post": ("id", "created_at", "text", "lang", "kind", "ref_author_id", "place_id",
+             "place_full_name", "place_country_code", "place_lat", "place_lon", "lat", "lon"),
     "Hashtag": ("tag",),
     "City": ("id", "name", "country", "lat", "lon"),
     "Community": ("run", "id", "size", "role", "label"),
+    # the last complete write-back: its run id and summary (JSON), written last
+    "Run": ("id", "meta"),
 }
 
 # type: (from label, to label, properties)
@@ -54,8 +59,9 @@ RELATIONSHIPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "MENTIONS": ("Post", "Account", ()),
     "TAGGED": ("Post", "Hashtag", ()),
     "LOCATED_IN": ("Account", "City", ("source",)),
-    "RETWEETED": ("Account", "Account", ("count", "first_at", "last_at")),
-    "MENTIONED": ("Account", "Account", ("count", "first_at", "last_at")),
+    # given: the weight an edge list gave, so reloading the list replaces it instead of adding
+    "RETWEETED": ("Account", "Account", ("count", "first_at", "last_at", "given")),
+    "MENTIONED": ("Account", "Account", ("count", "first_at", "last_at", "given")),
     "IN_COMMUNITY": ("Account", "Community", ()),
 }
 

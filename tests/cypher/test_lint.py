@@ -33,7 +33,9 @@ def passed_params(name: str) -> set[str] | None:
         from tagjack.graph.store.neo4j import STATEMENT_PARAMS  # {"load/posts": {"rows"}, ...}
         return set(STATEMENT_PARAMS[name])
     """
-    return None
+    from tagjack.graph.store.neo4j import STATEMENT_PARAMS  # the store refuses any other set
+
+    return set(STATEMENT_PARAMS[name])
 
 
 def _walk(node: Traversable, prefix: str = "") -> list[tuple[str, str]]:
