@@ -37,6 +37,7 @@ def read_v1(path: Path, *, on_progress: Progress | None = None) -> Iterator[Reco
 
 
 def parse_v1_stream(fh: IO[bytes], *, source: str) -> Iterator[Record | Reject]:
+    seen = Originals()
     for item in json_values(fh, source=source):
         if item.__class__ is not tuple:
             yield item  # type: ignore[misc]
@@ -44,7 +45,7 @@ def parse_v1_stream(fh: IO[bytes], *, source: str) -> Iterator[Record | Reject]:
         line, value = item  # type: ignore[misc]
         if value.__class__ is dict and "user" in value:  # one tweet per line: the hot path
             try:
-                records = tweet_records(value)
+                records = tweet_records(value, seen=seen)
             except RECORD_ERRORS as exc:
                 yield reject(source, line, reason(exc), value)
             else:
@@ -97,7 +98,23 @@ def _tweets_in(value: Any, depth: int = 0) -> Iterator[Any]:
         yield value
 
 
-def tweet_records(tweet: Any, depth: int = 0) -> list[Record]:
+class Originals(dict):
+    """Originals already read in this stream, by id: a retweet of one of them reuses its Post.
+
+    Every retweet embeds its original in full; re-reading the same original
+    thousands of times is most of a load's work. Cleared when it grows past
+    ``limit``, so memory stays bounded.
+    """
+
+    limit = 200_000
+
+    def remember(self, post: Post) -> None:
+        if len(self) >= self.limit:
+            self.clear()
+        self[post.id] = post
+
+
+def tweet_records(tweet: Any, depth: int = 0, *, seen: Originals | None = None) -> list[Record]:
     """Accounts and posts of one v1.1 tweet; embedded originals come first."""
     if not isinstance(tweet, dict):
         raise BadTweet(f"not a tweet object: {type(tweet).__name__}")
@@ -105,32 +122,37 @@ def tweet_records(tweet: Any, depth: int = 0) -> list[Record]:
         raise BadTweet("missing field 'user'")
     author = account(tweet["user"])
     records: list[Record] = [author]
-    quoted = None
-    if (original := _embedded(tweet.get("retweeted_status"), depth)) is not None:
-        records += original
-    elif (quoted := _embedded(tweet.get("quoted_status"), depth)) is not None:
-        records += quoted
+    quoted_post = None
+    original, original_post = _embedded(tweet.get("retweeted_status"), depth, seen)
+    if original_post is None:
+        original, quoted_post = _embedded(tweet.get("quoted_status"), depth, seen)
+    records += original
     entities = _entities(tweet)
     mentions = [_mentioned_account(m) for m in _list(entities.get("user_mentions"))
                 if m.__class__ is dict]
     records += mentions
-    records.append(post(tweet, author, _last_post(original), _last_post(quoted), mentions,
-                        entities=entities))
+    records.append(post(tweet, author, original_post, quoted_post, mentions, entities=entities))
     return records
 
 
-def _embedded(tweet: Any, depth: int) -> list[Record] | None:
-    """Records of an embedded original; one too broken (or deep) to read is left out, not the tweet."""
+def _embedded(tweet: Any, depth: int, seen: Originals | None) -> tuple[list[Record], Post | None]:
+    """Records of an embedded original to yield, and its Post.
+
+    One too broken (or deep) to read is left out, not the tweet; one already
+    read in this stream yields nothing again.
+    """
     if tweet is None or tweet.__class__ is not dict or depth >= MAX_NESTING:
-        return None
+        return [], None
+    if seen is not None and (known := seen.get(tweet.get("id_str"))) is not None:
+        return [], known
     try:
-        return tweet_records(tweet, depth + 1)
+        records = tweet_records(tweet, depth + 1, seen=seen)
     except RECORD_ERRORS:
-        return None
-
-
-def _last_post(records: list[Record] | None) -> Post | None:
-    return records[-1] if records else None  # type: ignore[return-value]
+        return [], None
+    original: Post = records[-1]  # type: ignore[assignment]
+    if seen is not None:
+        seen.remember(original)
+    return records, original
 
 
 def account(user: Any) -> Account:
