@@ -183,6 +183,8 @@ def parse_iso_time(text: str) -> datetime:
 
 def unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
     """Normalised tags, in order, once each; ASCII ones skip Unicode normalisation (same result)."""
+    if not tags:
+        return ()
     return tuple(dict.fromkeys(t for t in (
         x.strip().lstrip("#").lower() if x.isascii() else normalize_tag(x) for x in tags) if t))
 

@@ -190,7 +190,8 @@ def post(tweet: dict, author: Account, original: Post | None, quoted: Post | Non
         ref_id=ref_id,
         ref_author_id=ref_author,
         # a retweet's mentions belong to the original; "RT @x:" is not a mention
-        mention_ids=() if kind is PostKind.RETWEET else tuple(dict.fromkeys(m.id for m in mentions)),
+        mention_ids=() if kind is PostKind.RETWEET or not mentions
+        else tuple(dict.fromkeys([m.id for m in mentions])),
         hashtags=tuple(dict.fromkeys(tags + original.hashtags)) if original else tags,
         place=_place(tweet.get("place")),
         coordinates=_coordinates(tweet.get("coordinates")),
@@ -263,7 +264,9 @@ def _id(obj: dict, str_key: str, int_key: str) -> str:
 
 def _place(place: Any) -> Place | None:
     """A place is optional: one that is not an object with an id is left out."""
-    if not isinstance(place, dict) or not isinstance(place.get("id"), str | int) or not place["id"]:
+    if place is None or not isinstance(place, dict):
+        return None
+    if not isinstance(place.get("id"), str | int) or not place["id"]:
         return None
     centre = None
     box = place.get("bounding_box")
@@ -283,6 +286,8 @@ def _place(place: Any) -> Place | None:
 
 
 def _coordinates(value: Any) -> tuple[float, float] | None:
+    if value is None:
+        return None
     try:
         lon, lat = value["coordinates"]
     except (TypeError, KeyError, ValueError):
