@@ -108,7 +108,8 @@ def _shape(value: Any) -> str | None:
     if not isinstance(value, dict):
         return None
     keys = value.keys()
-    if keys & {"statuses", "http_interactions", "user", "id_str", "retweeted_status"}:
+    if keys & {"statuses", "http_interactions", "user", "id_str", "retweeted_status",
+                "delete", "limit", "scrub_geo"}:  # the last three: v1.1 stream notices
         return "v1"
     if keys & {"data", "includes", "author_id", "referenced_tweets"}:
         return "v2"

@@ -29,6 +29,8 @@ from tagjack.graph.readers.common import (
 from tagjack.graph.readers.common import BadRecord as BadTweet
 
 RT_PREFIX = re.compile(r"^RT @(\w{1,15}):")
+STREAM_NOTICES = frozenset({"limit", "delete", "scrub_geo", "status_withheld", "user_withheld",
+                            "disconnect", "warning", "event", "friends", "friends_str"})
 
 
 def read_v1(path: Path, *, on_progress: Progress | None = None) -> Iterator[Record | Reject]:
@@ -68,7 +70,13 @@ def parse_v1(lines: Iterable[bytes], *, source: str) -> Iterator[Record | Reject
 
 
 def _values(value: Any, *, line: int, source: str) -> Iterator[Record | Reject]:
-    """One parsed JSON value: a tweet, a list of tweets, a search response or a cassette."""
+    """One parsed JSON value: a tweet, a list of tweets, a search response or a cassette.
+
+    The streaming API's notices ({"limit": ...}, {"delete": ...}) are no tweets and no errors.
+    """
+    if value.__class__ is dict and not STREAM_NOTICES.isdisjoint(value) \
+            and "user" not in value and "id_str" not in value:
+        return
     try:
         tweets = list(_tweets_in(value))
     except (*RECORD_ERRORS, orjson.JSONDecodeError) as exc:

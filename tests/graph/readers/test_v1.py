@@ -92,3 +92,11 @@ def test_deep_nesting_is_cut_off_not_a_crash():
     assert [r.id for r in records if isinstance(r, Post)] == ["3", "2", "1", "0"]
     assert [r.reason for r in parse_v1([b"[" * 1000 + b"]" * 1000], source="deep")] == [
         "not a tweet object: list"]
+
+
+def test_stream_notices_are_skipped_without_rejects():
+    lines = [b'{"limit": {"track": 12, "timestamp_ms": "1398197100000"}}\n',
+             b'{"delete": {"status": {"id": 1, "id_str": "1", "user_id": 2, "user_id_str": "2"}}}\n',
+             b'{"limit": 5, "user": "not a notice when it looks like a tweet"}\n']
+    records = list(parse_v1(lines, source="stream.jsonl"))
+    assert [(r.line, r.reason) for r in records] == [(3, "field 'user' is not an object")]
