@@ -10,8 +10,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Tr
 from tagjack.cli.errors import err, user_errors
 from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, db_path, open_store
 from tagjack.cli.render import print_json, print_table
-from tagjack.graph.ingest import DEFAULT_BATCH_SIZE, LoadStats, RejectsFile, load_records
-from tagjack.graph.readers.detect import FORMATS, input_files, read_file
+from tagjack.graph.ingest import DEFAULT_BATCH_SIZE, LoadStats, RejectsFile
+from tagjack.graph.loader import load_path
+from tagjack.graph.readers.detect import FORMATS, input_files
 
 
 def load(
@@ -24,6 +25,9 @@ def load(
         help="Where rejected lines go (default <db>.rejects.jsonl).")] = None,
     strict: Annotated[bool, typer.Option(help="Stop at the first bad record (exit 2).")] = False,
     batch_size: Annotated[int, typer.Option(min=1)] = DEFAULT_BATCH_SIZE,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Processes for a big JSON Lines file into SQLite (default: cores, up to 4).",
+        show_default=False)] = None,
     as_json: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -38,10 +42,9 @@ def load(
         with open_store(db, neo4j, create=True) as store, _progress(quiet) as progress:
             for path in files:
                 task = progress.add_task(path.name, total=path.stat().st_size)
-                records = read_file(path, fmt=fmt,
-                                    on_progress=lambda done, t=task: progress.update(t, completed=done))
-                load_records(store, records, rejects=sink, batch_size=batch_size, strict=strict,
-                             stats=stats)
+                load_path(store, path, fmt=fmt, rejects=sink, batch_size=batch_size, strict=strict,
+                          stats=stats, workers=workers,
+                          on_progress=lambda done, t=task: progress.update(t, completed=done))
                 progress.update(task, completed=path.stat().st_size)
         sink.close()
     _render(stats, as_json=as_json)

@@ -35,13 +35,17 @@ class RejectsFile:
         self._fh: IO[bytes] | None = None
 
     def write(self, rejected: Reject) -> None:
+        self.write_raw(orjson.dumps({"source": rejected.source, "line": rejected.line,
+                                     "reason": rejected.reason, "raw": rejected.raw}) + b"\n")
+
+    def write_raw(self, line: bytes) -> None:
+        """One reject already serialised (a parallel worker's)."""
         if self._fh is None:
             try:
                 self._fh = self.path.open("ab")
             except OSError as exc:
                 raise TagjackError(f"cannot write rejects to {self.path}: {exc.strerror}") from exc
-        self._fh.write(orjson.dumps({"source": rejected.source, "line": rejected.line,
-                                     "reason": rejected.reason, "raw": rejected.raw}) + b"\n")
+        self._fh.write(line)
         self.count += 1
 
     def close(self) -> None:
@@ -61,8 +65,13 @@ def load_records(store: Store, records: Iterable[Record | Reject], *, rejects: R
     stats = stats or LoadStats()
     started = time.perf_counter()
     batch = Batch()
+    lists = _lists(batch)
+    size = 0
     for record in records:
-        if isinstance(record, Reject):
+        target = lists.get(record.__class__)
+        if target is None:
+            if not isinstance(record, Reject):
+                raise TypeError(f"not a record: {record!r}")
             if strict:
                 raise StrictReject(f"{record.source}:{record.line}: {record.reason}",
                                    hint="drop --strict to load the rest and collect rejects")
@@ -70,25 +79,22 @@ def load_records(store: Store, records: Iterable[Record | Reject], *, rejects: R
             stats.rejected += 1
             stats.rejects_file = str(rejects.path)
             continue
-        _add(batch, record)
-        if len(batch) >= batch_size:
+        target.append(record)
+        size += 1
+        if size >= batch_size:
             _flush(store, batch, stats)
-            batch = Batch()
+            batch, size = Batch(), 0
+            lists = _lists(batch)
             if on_batch:
                 on_batch(stats)
-    if len(batch):
+    if size:
         _flush(store, batch, stats)
     stats.seconds += time.perf_counter() - started
     return stats
 
 
-def _add(batch: Batch, record: Record) -> None:
-    if isinstance(record, Post):
-        batch.posts.append(record)
-    elif isinstance(record, Account):
-        batch.accounts.append(record)
-    elif isinstance(record, AccountEdge):
-        batch.edges.append(record)
+def _lists(batch: Batch) -> dict[type, list]:
+    return {Post: batch.posts, Account: batch.accounts, AccountEdge: batch.edges}
 
 
 def _flush(store: Store, batch: Batch, stats: LoadStats) -> None:

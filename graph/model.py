@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 
 
 class PostKind(StrEnum):
@@ -31,6 +32,7 @@ class LocationSource(StrEnum):
     PROFILE = "profile"
 
 
+@lru_cache(maxsize=65_536)
 def normalize_tag(tag: str) -> str:
     """Hashtags match case-insensitively and across Unicode width.
 

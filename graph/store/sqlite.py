@@ -93,13 +93,9 @@ class SqliteStore:
     def _upsert_accounts(self, batch: Batch) -> int:
         merged: dict[str, tuple] = {}
         for a in batch.accounts:
+            row = (a.id, a.handle, a.name, a.followers, a.location_text)
             old = merged.get(a.id)
-            if old is None:
-                merged[a.id] = (a.id, a.handle, a.name, a.followers, a.location_text)
-            else:
-                merged[a.id] = (a.id, a.handle or old[1], a.name or old[2],
-                                a.followers if a.followers is not None else old[3],
-                                a.location_text or old[4])
+            merged[a.id] = row if old is None or old == row else merge_account(old, row)
         keys, written = self._keys, self._written
         for stub in _referenced_ids(batch):
             if stub not in merged and stub not in keys:
@@ -112,11 +108,11 @@ class SqliteStore:
         self.db.executemany(
             "INSERT INTO accounts (id, handle, name, followers, location_text) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-            "handle = CASE WHEN excluded.handle <> '' THEN excluded.handle ELSE handle END, "
-            "name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END, "
-            "followers = coalesce(excluded.followers, followers), "
-            "location_text = CASE WHEN excluded.location_text <> '' "
-            "THEN excluded.location_text ELSE location_text END",
+            "handle = max(handle, excluded.handle), name = max(name, excluded.name), "
+            "followers = CASE WHEN followers IS NULL THEN excluded.followers "
+            "WHEN excluded.followers IS NULL THEN followers "
+            "ELSE max(followers, excluded.followers) END, "
+            "location_text = max(location_text, excluded.location_text)",
             changed,
         )
         written.update((row[0], hash(row)) for row in changed)
@@ -374,6 +370,15 @@ class SqliteStore:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def merge_account(old: tuple, new: tuple) -> tuple:
+    """One account seen twice: the same result in any order, so parallel and repeated loads agree.
+
+    Text fields keep the non-empty value (of two, the larger); followers the largest count.
+    """
+    followers = old[3] if new[3] is None else new[3] if old[3] is None else max(old[3], new[3])
+    return (old[0], max(old[1], new[1]), max(old[2], new[2]), followers, max(old[4], new[4]))
 
 
 def _referenced_ids(batch: Batch) -> Iterator[str]:
