@@ -75,7 +75,7 @@ def csv_handles(fh: IO[bytes], *, source: str) -> dict[str, str]:
         if len(item[1]) != len(columns.names):
             continue
         row = Row(columns, item[1])
-        for username, user_id in ((row.text("author.username"), row.author_id()),
+        for username, user_id in ((row.get("author.username"), row.author_id()),
                                   *((row.get(name), row.get(uid)) for _, _, uid, name in REFERENCES)):
             if username and user_id:
                 found[username.lower()] = user_id
@@ -139,12 +139,10 @@ class Row:
         self.fields = fields
 
     def get(self, name: str) -> str:
+        """A cell, stripped. A JSON-quoted one is decoded: early files quote some text cells
+        (``"Columbus, OH"`` with the quotes), ``--json-encode-all`` files every cell."""
         i = self.columns.index.get(name)
-        return self.fields[i].strip() if i is not None and i < len(self.fields) else ""
-
-    def text(self, name: str) -> str:
-        """A text cell; early files JSON-quote some (``"Columbus, OH"``)."""
-        value = self.get(name)
+        value = self.fields[i].strip() if i is not None and i < len(self.fields) else ""
         if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
             try:
                 decoded = orjson.loads(value)
@@ -184,12 +182,12 @@ def row_records(row: Row, handles: dict[str, str]) -> Iterator[Record]:
         raise KeyError("author_id")
     yield Account(
         id=author_id,
-        handle=row.text("author.username"),
-        name=row.text("author.name"),
+        handle=row.get("author.username"),
+        name=row.get("author.name"),
         followers=count_or_none(row.get("author.public_metrics.followers_count")),
-        location_text=row.text("author.location").strip(),
+        location_text=row.get("author.location").strip(),
     )
-    text = row.text("text")
+    text = row.get("text")
     mentions = list(_mentions(row, handles))
     yield from (account for account, _ in mentions)
     kind, ref_id, ref_author, ref_handle = _reference(row, text, mentions, handles)
@@ -297,7 +295,7 @@ def _place(row: Row) -> Place | None:
     centre = bbox_centre(row.json("geo.geo.bbox"))
     return Place(
         id=place_id,
-        full_name=row.text("geo.full_name") or row.text("geo.name"),
+        full_name=row.get("geo.full_name") or row.get("geo.name"),
         country_code=row.get("geo.country_code"),
         lat=centre[0] if centre else None,
         lon=centre[1] if centre else None,

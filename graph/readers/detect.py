@@ -25,8 +25,6 @@ log = logging.getLogger(__name__)
 Reader = Callable[..., Iterator[Record | Reject]]
 READERS: dict[str, Reader] = {"v1": read_v1, "v2": read_v2, "csv": read_csv, "edgelist": read_edgelist}
 FORMATS = tuple(READERS)
-FORMAT_HELP = ("v1 (API v1.1 JSON/JSONL), v2 (API v2 pages, twarc2 JSONL, academictwitteR data_/users_ "
-               "files), csv (twarc-csv), edgelist (source,target[,weight][,type][,time])")
 HEAD_BYTES = 64 * 1024
 
 V1_KEYS = re.compile(

@@ -100,3 +100,25 @@ def test_over_long_field_is_rejected_and_reading_goes_on():
 def test_header_without_twarc_columns_is_one_reject():
     records = list(parse_csv([b"a,b\n", b"1,2\n"], source="x.csv"))
     assert [(r.line, r.reason) for r in records] == [(1, "not a twarc-csv header: no column 'id'")]
+
+
+@pytest.mark.parametrize("variant", ["twarc_csv_json_encode_all.csv", "twarc_csv_no_process_entities.csv"])
+def test_twarc_csv_options_give_the_same_posts(variant):
+    """The same pages through twarc-csv 0.7.2 with --json-encode-all or --no-process-entities."""
+    from tagjack.graph.readers.v2 import read_v2
+
+    from_json = {}
+    for page in ["retweet.jsonl", "quote_reply.jsonl", "mentions_hashtags.jsonl", "place_coordinates.json"]:
+        from_json.update({r.id: r for r in read_v2(GOLDEN / "v2" / page) if isinstance(r, Post)})
+    got = posts(variant)
+    assert len(got) == 7
+    for tweet_id, post in got.items():
+        want = from_json[tweet_id]
+        assert (post.kind, post.author_id, post.created_at, post.ref_id, post.ref_author_id, post.hashtags,
+                post.place, post.coordinates) == (
+            want.kind, want.author_id, want.created_at, want.ref_id, want.ref_author_id, want.hashtags,
+            want.place, want.coordinates)
+    # unprocessed entities keep the mentioned users' ids, as the JSON does
+    nypd = got["1408600000000000000"].mention_ids
+    assert nypd == (("19579839", "2000000001", "@nobody_known") if "no_process" in variant
+                    else ("19579839", "@nypd_chief", "@nobody_known"))
