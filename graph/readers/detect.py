@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from tagjack.graph.errors import InputError
 from tagjack.graph.model import Record, Reject
-from tagjack.graph.readers.common import Progress, open_binary, reject
+from tagjack.graph.readers.common import Progress, bounded_lines, open_binary, reject
 from tagjack.graph.readers.csv import read_csv
 from tagjack.graph.readers.edgelist import looks_like_edge_list, read_edgelist
 from tagjack.graph.readers.v1 import read_v1
@@ -137,6 +137,22 @@ def _fields(line: str) -> list[str]:
         return next(csv.reader([line], delimiter=delimiter), [])
     except csv.Error:
         return []
+
+
+def is_json_lines(path: Path) -> bool:
+    """True when the file's first non-blank line is a whole JSON value (JSON Lines), so the
+    file can be cut at any newline; False for one document spread over lines, or no JSON."""
+    with open_binary(path) as fh:
+        for line in bounded_lines(fh):
+            if line is None:
+                return False
+            if line.strip():
+                try:
+                    orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    return False
+                return True
+    return False
 
 
 def detect_file(path: Path) -> str:

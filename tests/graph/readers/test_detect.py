@@ -9,7 +9,14 @@ import pytest
 from tagjack.graph.errors import InputError
 from tagjack.graph.model import Post, Reject
 from tagjack.graph.readers.common import PROGRESS_EVERY
-from tagjack.graph.readers.detect import FORMATS, detect, detect_file, input_files, read_file
+from tagjack.graph.readers.detect import (
+    FORMATS,
+    detect,
+    detect_file,
+    input_files,
+    is_json_lines,
+    read_file,
+)
 
 from .helpers import DATA, GOLDEN
 
@@ -123,3 +130,10 @@ def test_truncated_gz_ends_with_one_reject(tmp_path):
 def test_empty_file_has_no_records(tmp_path):
     (tmp_path / "empty.jsonl").write_bytes(b"")
     assert list(read_file(tmp_path / "empty.jsonl")) == []
+
+
+def test_json_lines_or_one_document():
+    assert is_json_lines(DATA / "v1-sample500" / "sample-tweets-500.jsonl.gz")
+    assert is_json_lines(DATA / "v1-python-twitter" / "get_search_geocode.json")  # one line
+    assert not is_json_lines(GOLDEN / "v1" / "place_coordinates.json")  # spread over lines
+    assert not is_json_lines(DATA / "twarc2-csv" / "small_sample.csv")
