@@ -197,3 +197,12 @@ class Store(Protocol):
 def iter_chunks(items: Sequence, size: int) -> Iterator[Sequence]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def merge_account(old: tuple, new: tuple) -> tuple:
+    """One account seen twice: the same result in any order, so parallel and repeated loads agree.
+
+    Text fields keep the non-empty value (of two, the larger); followers the largest count.
+    """
+    followers = old[3] if new[3] is None else new[3] if old[3] is None else max(old[3], new[3])
+    return (old[0], max(old[1], new[1]), max(old[2], new[2]), followers, max(old[4], new[4]))

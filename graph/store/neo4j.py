@@ -66,6 +66,7 @@ from tagjack.graph.store.base import (
     Results,
     Status,
     iter_chunks,
+    merge_account,
 )
 
 log = logging.getLogger(__name__)
@@ -644,14 +645,12 @@ def _row_hash(row: dict) -> int:
 def _account_rows(batch: Batch, written: Mapping[str, int]) -> list[dict]:
     merged: dict[str, dict] = {}
     for a in batch.accounts:
+        row = (a.id, a.handle, a.name, a.followers, a.location_text)
         old = merged.get(a.id)
-        if old is None:
-            merged[a.id] = {"id": a.id, "handle": a.handle, "name": a.name,
-                            "followers": a.followers, "location_text": a.location_text}
-        else:
-            old.update(handle=a.handle or old["handle"], name=a.name or old["name"],
-                       followers=a.followers if a.followers is not None else old["followers"],
-                       location_text=a.location_text or old["location_text"])
+        if old is not None:
+            row = merge_account(tuple(old.values()), row)
+        merged[a.id] = dict(zip(("id", "handle", "name", "followers", "location_text"), row,
+                                strict=True))
     for stub in _referenced_ids(batch):
         if stub not in merged and stub not in written:
             merged[stub] = {"id": stub, "handle": stub[1:] if stub.startswith("@") else "",

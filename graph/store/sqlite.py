@@ -28,6 +28,7 @@ from tagjack.graph.store.base import (
     Results,
     Status,
     iter_chunks,
+    merge_account,
 )
 
 SCHEMA_VERSION = 1
@@ -370,15 +371,6 @@ class SqliteStore:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
-
-
-def merge_account(old: tuple, new: tuple) -> tuple:
-    """One account seen twice: the same result in any order, so parallel and repeated loads agree.
-
-    Text fields keep the non-empty value (of two, the larger); followers the largest count.
-    """
-    followers = old[3] if new[3] is None else new[3] if old[3] is None else max(old[3], new[3])
-    return (old[0], max(old[1], new[1]), max(old[2], new[2]), followers, max(old[4], new[4]))
 
 
 def _referenced_ids(batch: Batch) -> Iterator[str]:
