@@ -42,7 +42,7 @@ def input_files(paths: list[str]) -> list[Path]:
     """
     found: list[Path] = []
     for raw in paths:
-        expanded = glob.has_magic(raw)
+        expanded = glob.has_magic(raw) and not Path(raw).exists()  # "tweets[1].json" may be a name
         matches = sorted(glob.glob(raw, recursive=True)) if expanded else [raw]
         if not matches:
             raise InputError(f"{raw}: no file matches")

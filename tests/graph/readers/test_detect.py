@@ -98,6 +98,9 @@ def test_folders_and_globs_skip_files_that_are_no_data(tmp_path):
     assert input_files([str(tmp_path / "set" / "*")]) == got
     assert input_files([str(tmp_path / "set"), str(tmp_path / "set" / "lat_lng.json")]) == got
     assert input_files([str(tmp_path / "set" / "notes.txt")]) == [tmp_path / "set" / "notes.txt"]
+    odd = tmp_path / "set" / "tweets[1].json"
+    shutil.copy(tmp_path / "set" / "lat_lng.json", odd)
+    assert input_files([str(odd)]) == [odd]  # a name, not a pattern
     with pytest.raises(InputError, match="no file matches"):
         input_files([str(tmp_path / "nothing*.json")])
     with pytest.raises(InputError, match="no such file"):
