@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tagjack.graph.ingest import LoadStats, RejectsFile, load_records
 from tagjack.graph.model import Record, Reject
-from tagjack.graph.readers.detect import detect_file, read_file
+from tagjack.graph.readers.detect import detect_file, is_json_lines, read_file
 from tagjack.graph.readers.v1 import parse_v1_stream
 from tagjack.graph.readers.v2 import parse_v2_stream
 from tagjack.graph.store.base import Store
@@ -56,8 +56,8 @@ def workers_for(path: Path, fmt: str, *, wanted: int | None = None) -> int:
     size = path.stat().st_size
     with path.open("rb") as fh:
         head = fh.read(2)
-    if head == GZIP_MAGIC or head[:1] == b"[":
-        return 1
+    if head == GZIP_MAGIC or size < 2 * MIN_SLICE_BYTES or not is_json_lines(path):
+        return 1  # a gzip stream or one JSON document spread over lines cannot be cut
     wanted = wanted if wanted is not None else min(os.cpu_count() or 1, 4)
     return max(1, min(wanted, size // MIN_SLICE_BYTES))
 
