@@ -9,11 +9,13 @@ from tagjack.cli import analyze as analyze_cmd
 from tagjack.cli import browser as browser_cmd
 from tagjack.cli import communities as communities_cmd
 from tagjack.cli import cypher as cypher_cmd
+from tagjack.cli import demo as demo_cmd
 from tagjack.cli import export as export_cmd
 from tagjack.cli import hijack as hijack_cmd
 from tagjack.cli import load as load_cmd
 from tagjack.cli import query as query_cmd
 from tagjack.cli import report as report_cmd
+from tagjack.cli import simulate as simulate_cmd
 from tagjack.cli import spread as spread_cmd
 from tagjack.cli import status as status_cmd
 
@@ -45,6 +47,8 @@ app.command("cypher")(cypher_cmd.cypher)
 app.command("browser")(browser_cmd.browser)
 app.command("report")(report_cmd.report)
 app.command("export")(export_cmd.export)
+app.command("simulate")(simulate_cmd.simulate)
+app.command("demo")(demo_cmd.demo)
 
 
 def main() -> None:
