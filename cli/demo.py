@@ -18,8 +18,8 @@ DEMO_TAG = "#MyNYPD"
 
 
 def demo(
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the simulated case, its store and report.")]
-    = Path("demo"),
+    out_dir: Annotated[Path, typer.Option(
+        "--out", help="Folder for the simulated case, its store and report.")] = Path("demo"),
     tweets: Annotated[int, typer.Option("--tweets", min=1000, help="How many tweets to simulate.")] = 30_000,
     seed: Annotated[int, typer.Option("--seed")] = 1,
 ) -> None:

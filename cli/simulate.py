@@ -18,9 +18,11 @@ SIM_FORMATS = ("v1", "v2", "csv")
 def simulate(
     out: Annotated[Path, typer.Option("--out", help="Folder for tweets.* and truth.json.")],
     tweets: Annotated[int, typer.Option("--tweets", min=100, help="How many tweets.")] = 20_000,
-    fmt: Annotated[str, typer.Option("--format", help="v1 (API v1.1 JSONL), v2 (twarc2 JSONL) or csv.")] = "v1",
+    fmt: Annotated[str, typer.Option(
+        "--format", help="v1 (API v1.1 JSONL), v2 (twarc2 JSONL) or csv.")] = "v1",
     seed: SeedOption = 1,
-    scenario: Annotated[Path | None, typer.Option(help="Scenario file (JSON or TOML) to change defaults.")] = None,
+    scenario: Annotated[Path | None, typer.Option(
+        help="Scenario file (JSON or TOML) to change defaults.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Simulate a #MyNYPD-like hijack spreading across cities, with ground truth."""
