@@ -6,7 +6,6 @@ import sqlite3
 
 import orjson
 import pytest
-
 from tagjack.graph.errors import StoreUnavailable
 from tagjack.graph.ingest import RejectsFile, load_records
 from tagjack.graph.model import EdgeKind
