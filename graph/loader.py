@@ -16,9 +16,11 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from tagjack.graph.errors import TagjackError
 from tagjack.graph.ingest import LoadStats, RejectsFile, load_records
 from tagjack.graph.model import Record, Reject
 from tagjack.graph.readers.detect import detect_file, is_json_lines, read_file
@@ -95,13 +97,23 @@ def load_file_parallel(db: Path, path: Path, fmt: str, *, workers: int, rejects:
             if on_progress:
                 on_progress(sum(done))
             for future in finished:
-                future.result()  # a worker's exception stops the load here
+                _result(future, path)  # a worker's exception stops the load here
         for future in futures:
-            part, rejects_path = future.result()
+            part, rejects_path = _result(future, path)
             _add(stats, part)
             _copy_rejects(Path(rejects_path), rejects, stats)
     stats.seconds += time.perf_counter() - started
     return stats
+
+
+def _result(future: Future, path: Path):
+    """A worker's result; a worker killed from outside (the OOM killer, kill -9) is one clear error."""
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise TagjackError(f"a worker loading {path.name} died (killed, or out of memory?); "
+                           "the store keeps the whole batches written so far",
+                           hint="run the same command again to finish the load") from exc
 
 
 def _init(done) -> None:

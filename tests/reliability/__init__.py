@@ -1,0 +1,1 @@
+"""Reliability and security: nothing lost under faults, nothing injected, no secret leaked."""
