@@ -1,0 +1,216 @@
+"""The suite: which benchmarks exist, at what sizes they run, and results.json.
+
+results.json = ``{machine, started_at, finished_at, tweets, peer_tweets,
+neo4j_tweets, quick, results: {name: {status, pass, summary, ..., checks}}}``;
+``status`` is pass, fail, info (no target), skipped (with ``reason``) or error
+(with ``error``).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+
+from bench.communities import LOUVAIN_TIMEOUT, bench_communities
+from bench.end_to_end import bench_end_to_end
+from bench.inputs import REPO, SEED, WORK
+from bench.load import bench_load
+from bench.machine import machine
+from bench.measure import last_words
+from bench.peer import PeerUnavailable, bench_peer
+from bench.result import failed, result, skipped
+from bench.simulate import bench_simulate
+
+RESULTS = REPO / "bench" / "results.json"
+WITH_NEO4J = REPO / "tests" / "neo4j-server" / "with-neo4j.sh"
+CHILD_FLAG = "TAGJACK_BENCH_UNDER_WITH_NEO4J"  # never start a server from inside one
+
+
+@dataclass(frozen=True)
+class Sizes:
+    tweets: int = 1_000_000
+    peer_tweets: int = 100_000
+    neo4j_tweets: int = 20_000
+    louvain_timeout: float = LOUVAIN_TIMEOUT
+    work: Path = WORK
+    seed: int = SEED
+    install_peer: bool = True  # the quick run never installs twarc-network (offline, fast)
+    start_neo4j: bool = True  # the quick run only uses a server NEO4J_URI names
+
+    @classmethod
+    def scaled(cls, tweets: int, **given: int | float | Path | None) -> Sizes:
+        """Every size follows ``tweets`` (peer at a tenth, Neo4j at a fiftieth) unless given."""
+        sizes = cls(tweets=tweets, peer_tweets=max(tweets // 10, 100),
+                     neo4j_tweets=max(tweets // 50, 100))
+        return replace(sizes, **{k: v for k, v in given.items() if v is not None})
+
+    @classmethod
+    def quick(cls, **given: int | float | Path | None) -> Sizes:
+        """Tiny sizes for the test suite: every code path, no meaningful figure."""
+        sizes = cls(tweets=3_000, peer_tweets=2_000, neo4j_tweets=2_000, louvain_timeout=120.0,
+                    install_peer=False, start_neo4j=False)
+        return replace(sizes, **{k: v for k, v in given.items() if v is not None})
+
+
+def _simulate(s: Sizes) -> dict:
+    return bench_simulate(s.tweets, work=s.work, seed=s.seed)
+
+
+def _load(s: Sizes) -> dict:
+    return bench_load(s.tweets, work=s.work, seed=s.seed)
+
+
+def _communities(s: Sizes) -> dict:
+    return bench_communities(s.tweets, work=s.work, seed=s.seed, timeout=s.louvain_timeout)
+
+
+def _end_to_end(s: Sizes) -> dict:
+    return bench_end_to_end(s.tweets, work=s.work, seed=s.seed)
+
+
+def _peer(s: Sizes) -> dict:
+    try:
+        return bench_peer(s.peer_tweets, work=s.work, seed=s.seed, install=s.install_peer)
+    except PeerUnavailable as exc:
+        return skipped(str(exc))
+
+
+def _neo4j_load(s: Sizes) -> dict:
+    """bench/neo4j_load.py, when it is there and a server answers.
+
+    Without NEO4J_URI the benchmark reruns itself under tests/neo4j-server/with-neo4j.sh
+    with a private server (data in WORK/neo4j-server, free ports), started for it alone
+    and stopped after: its JVM never competes with the other benchmarks, and no one
+    else's database is touched. Without Java and Maven it says why.
+    """
+    try:
+        from bench.neo4j_load import bench_neo4j_load
+    except ImportError as exc:
+        return skipped(f"bench/neo4j_load.py cannot be imported: {exc}")
+    uri = os.environ.get("NEO4J_URI", "").strip()
+    if not uri:
+        why = os.environ.get("TAGJACK_NEO4J_UNAVAILABLE", "").strip()  # set by with-neo4j.sh
+        if not why and s.start_neo4j and not os.environ.get(CHILD_FLAG):
+            return _neo4j_load_with_local_server(s)
+        return skipped(f"no Neo4j: {why or 'NEO4J_URI is not set'}")
+    if (unreachable := neo4j_unreachable(uri)) is not None:
+        return skipped(unreachable)
+    try:
+        raw = bench_neo4j_load(s.neo4j_tweets, seed=s.seed)
+    except RuntimeError as exc:
+        if "holds data" in str(exc):  # never wipe someone's database for a benchmark
+            return skipped(str(exc))
+        raise
+    return result(raw, [], summary=(
+        f"{raw['tweets']:,} tweets: Neo4j {raw['neo4j_tweets_per_s']:,.0f}/s, "
+        f"SQLite {raw['sqlite_tweets_per_s']:,.0f}/s (Neo4j at {raw['neo4j_vs_sqlite']:.2f}x)"))
+
+
+def _neo4j_load_with_local_server(s: Sizes) -> dict:
+    with tempfile.TemporaryDirectory(prefix="tagjack-bench-") as tmp:
+        out = Path(tmp) / "neo4j.json"
+        done = subprocess.run([str(WITH_NEO4J), sys.executable, "-m", "bench", "--only", "neo4j_load",
+                               "--neo4j-tweets", str(s.neo4j_tweets), "--seed", str(s.seed),
+                               "--work", str(s.work), "--results", str(out)],
+                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, CHILD_FLAG: "1",
+                                   "TAGJACK_NEO4J_HOME": str(s.work / "neo4j-server"),
+                                   "NEO4J_BOLT_PORT": str(free_port()),
+                                   "NEO4J_HTTP_PORT": str(free_port())})
+        if not out.exists():
+            raise RuntimeError(f"with-neo4j.sh exited {done.returncode}: {last_words(done.stderr)}")
+        found = orjson.loads(out.read_bytes())["results"]["neo4j_load"]
+    for key in ("measured_at", "bench_seconds"):
+        found.pop(key, None)
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def neo4j_unreachable(uri: str) -> str | None:
+    """Why the server at ``uri`` cannot be used, or None when it answers."""
+    from neo4j import GraphDatabase
+
+    auth = (os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
+    try:
+        with GraphDatabase.driver(uri, auth=auth, connection_timeout=5) as driver:
+            driver.verify_connectivity()
+    except Exception as exc:  # any driver error means: skip, and say why
+        return f"cannot reach Neo4j at {uri}: {type(exc).__name__}: {exc}"
+    return None
+
+
+BENCHMARKS: dict[str, Callable[[Sizes], dict]] = {
+    "simulate": _simulate,
+    "load": _load,
+    "communities": _communities,
+    "end_to_end": _end_to_end,
+    "peer": _peer,
+    "neo4j_load": _neo4j_load,
+}
+
+
+def run_suite(names: Iterable[str], sizes: Sizes, *, results: Path, quick: bool = False,
+              say: Callable[[str], None] = lambda line: print(line, file=sys.stderr)) -> dict:
+    """Run the named benchmarks in order, writing ``results`` after each one.
+
+    A benchmark that raises is recorded as an error and the suite goes on. With a
+    subset of the benchmarks, the other entries of an existing results file of
+    the same sizes are kept (each entry says when it was measured).
+    """
+    names = list(names)
+    doc = {"machine": machine(), "started_at": _now(), "finished_at": None,
+           "tweets": sizes.tweets, "peer_tweets": sizes.peer_tweets,
+           "neo4j_tweets": sizes.neo4j_tweets, "quick": quick,
+           "results": _kept(results, sizes, names)}
+    for name in names:
+        say(f"bench: {name} ...")
+        started, measured_at = time.perf_counter(), _now()
+        try:
+            found = BENCHMARKS[name](sizes)
+        except Exception as exc:  # one broken benchmark must not hide the others' numbers
+            traceback.print_exc(file=sys.stderr)
+            found = failed(f"{type(exc).__name__}: {exc}")
+        found["measured_at"] = measured_at
+        found["bench_seconds"] = round(time.perf_counter() - started, 1)
+        doc["results"][name] = found
+        say(f"bench: {name}: {found['status']} ({found['bench_seconds']:.0f} s)")
+        write(results, doc)
+    doc["finished_at"] = _now()
+    doc["results"] = {n: doc["results"][n] for n in BENCHMARKS if n in doc["results"]}
+    write(results, doc)
+    return doc
+
+
+def _kept(results: Path, sizes: Sizes, names: list[str]) -> dict:
+    if not results.exists():
+        return {}
+    old = orjson.loads(results.read_bytes())
+    same = all(old.get(k) == getattr(sizes, k) for k in ("tweets", "peer_tweets", "neo4j_tweets"))
+    return {n: r for n, r in old.get("results", {}).items() if n not in names} if same else {}
+
+
+def write(path: Path, doc: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n")
+    partial.replace(path)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

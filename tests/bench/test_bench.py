@@ -1,0 +1,76 @@
+"""The benchmark suite runs end to end at tiny size, so it never rots. No timing is asserted."""
+
+from __future__ import annotations
+
+import json
+import numbers
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))  # `bench` is a top-level folder of the repository, not installed
+
+from bench.render import markdown  # noqa: E402
+from bench.suite import BENCHMARKS  # noqa: E402
+
+# Benchmarks that may skip, with the reason recorded: no server, or the peer not installed.
+MAY_SKIP = {"neo4j_load", "peer"}
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory) -> dict:
+    tmp = tmp_path_factory.mktemp("bench")
+    done = subprocess.run([sys.executable, "-m", "bench", "--quick", "--results", str(tmp / "r.json"),
+                           "--work", str(tmp / "work")],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads((tmp / "r.json").read_text())
+
+
+def test_quick_run_has_the_machine_and_sizes(quick):
+    assert {"cpu", "cores", "ram_gib"} <= quick["machine"].keys()
+    assert quick["quick"] is True
+    assert quick["tweets"] == 3_000 and quick["peer_tweets"] == 2_000
+    assert quick["started_at"] and quick["finished_at"]
+
+
+@pytest.mark.parametrize("name", list(BENCHMARKS))
+def test_every_benchmark_measures_or_says_why_not(quick, name):
+    found = quick["results"][name]
+    if found["status"] == "skipped":
+        assert name in MAY_SKIP and found["reason"]
+        return
+    assert found["status"] in {"pass", "fail", "info"}, found.get("error")
+    assert found["summary"]
+    for c in found["checks"]:
+        assert isinstance(c["value"], numbers.Real) and isinstance(c["target"], numbers.Real), c
+        assert isinstance(c["pass"], bool)
+        assert c["op"] in {">=", ">", "<=", "<"}
+
+
+def test_raw_numbers_are_numbers(quick):
+    numeric = {
+        "simulate": ["seconds", "peak_rss_mb", "tweets_per_s"],
+        "load": ["load_seconds", "load_peak_rss_mb", "orjson_seconds", "ratio", "load_tweets_per_s"],
+        "communities": ["speedup", "modularity_gap", "nodes", "edges"],
+        "end_to_end": ["seconds", "peak_rss_mb"],
+        "peer": ["ratio", "twarc_network_seconds", "tagjack_seconds", "ratio_with_analysis"],
+    }
+    for name, keys in numeric.items():
+        found = quick["results"][name]
+        if found["status"] == "skipped":
+            continue
+        for key in keys:
+            assert isinstance(found[key], numbers.Real), (name, key, found.get(key))
+    steps = quick["results"]["end_to_end"]["steps"]
+    assert set(steps) == {"load", "analyze", "report"}
+
+
+def test_markdown_table_lists_every_benchmark(quick):
+    text = markdown(quick)
+    assert "| benchmark |" in text
+    for name in BENCHMARKS:
+        assert f"| {name} |" in text
