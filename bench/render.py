@@ -18,7 +18,8 @@ def machine_line(doc: dict) -> str:
 
 def sizes_line(doc: dict) -> str:
     return (f"{doc['tweets']:,} simulated tweets (peer {doc['peer_tweets']:,}, "
-            f"Neo4j {doc['neo4j_tweets']:,}); started {doc['started_at']}"
+            f"Neo4j {doc['neo4j_tweets']:,}); code {doc.get('code', 'unknown')}, "
+            f"started {doc['started_at']}"
             + (" (--quick: sizes too small for the figures to mean anything)" if doc.get("quick")
                else ""))
 

@@ -1,6 +1,6 @@
 """The suite: which benchmarks exist, at what sizes they run, and results.json.
 
-results.json = ``{machine, started_at, finished_at, tweets, peer_tweets,
+results.json = ``{machine, code, started_at, finished_at, tweets, peer_tweets,
 neo4j_tweets, quick, results: {name: {status, pass, summary, ..., checks}}}``;
 ``status`` is pass, fail, info (no target), skipped (with ``reason``) or error
 (with ``error``).
@@ -174,7 +174,7 @@ def run_suite(names: Iterable[str], sizes: Sizes, *, results: Path, quick: bool 
     the same sizes are kept (each entry says when it was measured).
     """
     names = list(names)
-    doc = {"machine": machine(), "started_at": _now(), "finished_at": None,
+    doc = {"machine": machine(), "code": code_version(), "started_at": _now(), "finished_at": None,
            "tweets": sizes.tweets, "peer_tweets": sizes.peer_tweets,
            "neo4j_tweets": sizes.neo4j_tweets, "quick": quick,
            "results": _kept(results, sizes, names)}
@@ -195,6 +195,16 @@ def run_suite(names: Iterable[str], sizes: Sizes, *, results: Path, quick: bool 
     doc["results"] = {n: doc["results"][n] for n in BENCHMARKS if n in doc["results"]}
     write(results, doc)
     return doc
+
+
+def code_version() -> str:
+    """The commit measured (``-dirty`` with local changes); a snapshot names it in ``.commit``."""
+    done = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=REPO,
+                          capture_output=True, text=True)
+    if done.returncode == 0 and done.stdout.strip():
+        return done.stdout.strip()
+    marker = REPO / ".commit"
+    return marker.read_text().strip() if marker.exists() else "unknown"
 
 
 def _kept(results: Path, sizes: Sizes, names: list[str]) -> dict:

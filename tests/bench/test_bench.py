@@ -34,7 +34,7 @@ def test_quick_run_has_the_machine_and_sizes(quick):
     assert {"cpu", "cores", "ram_gib"} <= quick["machine"].keys()
     assert quick["quick"] is True
     assert quick["tweets"] == 3_000 and quick["peer_tweets"] == 2_000
-    assert quick["started_at"] and quick["finished_at"]
+    assert quick["started_at"] and quick["finished_at"] and quick["code"]
 
 
 @pytest.mark.parametrize("name", list(BENCHMARKS))
