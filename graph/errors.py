@@ -26,5 +26,11 @@ class NotFound(TagjackError):
     """A named thing (account, hashtag, query) is not in the store."""
 
 
+class WriteFailed(TagjackError):
+    """A store could not write a batch (disk full, read-only, a constraint); earlier batches stay."""
+
+    hint = "the batches before it are kept: fix that, then run the same command again to finish"
+
+
 class StrictReject(TagjackError):
     """--strict: the first rejected record stops the load."""

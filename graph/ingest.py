@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO
 
 import orjson
-from tagjack.graph.errors import StrictReject, TagjackError
+from tagjack.graph.errors import StrictReject, TagjackError, WriteFailed
 from tagjack.graph.model import Account, AccountEdge, Post, Record, Reject
 from tagjack.graph.store.base import Batch, Store
 
@@ -40,17 +40,20 @@ class RejectsFile:
 
     def write_raw(self, line: bytes) -> None:
         """One reject already serialised (a parallel worker's)."""
-        if self._fh is None:
-            try:
+        try:
+            if self._fh is None:
                 self._fh = self.path.open("ab")
-            except OSError as exc:
-                raise TagjackError(f"cannot write rejects to {self.path}: {exc.strerror}") from exc
-        self._fh.write(line)
+            self._fh.write(line)
+        except OSError as exc:  # also a full disk, met when the buffer is written
+            raise TagjackError(f"cannot write rejects to {self.path}: {exc.strerror}") from exc
         self.count += 1
 
     def close(self) -> None:
         if self._fh is not None:
-            self._fh.close()
+            try:
+                self._fh.close()
+            except OSError as exc:
+                raise TagjackError(f"cannot write rejects to {self.path}: {exc.strerror}") from exc
 
 
 def load_records(store: Store, records: Iterable[Record | Reject], *, rejects: RejectsFile,
@@ -66,7 +69,7 @@ def load_records(store: Store, records: Iterable[Record | Reject], *, rejects: R
     started = time.perf_counter()
     batch = Batch()
     lists = _lists(batch)
-    size = 0
+    size = number = 0
     for record in records:
         target = lists.get(record.__class__)
         if target is None:
@@ -82,13 +85,14 @@ def load_records(store: Store, records: Iterable[Record | Reject], *, rejects: R
         target.append(record)
         size += 1
         if size >= batch_size:
-            _flush(store, batch, stats)
+            number += 1
+            _flush(store, batch, stats, number)
             batch, size = Batch(), 0
             lists = _lists(batch)
             if on_batch:
                 on_batch(stats)
     if size:
-        _flush(store, batch, stats)
+        _flush(store, batch, stats, number + 1)
     stats.seconds += time.perf_counter() - started
     return stats
 
@@ -97,8 +101,20 @@ def _lists(batch: Batch) -> dict[type, list]:
     return {Post: batch.posts, Account: batch.accounts, AccountEdge: batch.edges}
 
 
-def _flush(store: Store, batch: Batch, stats: LoadStats) -> None:
-    counts = store.write_batch(batch)
+def _flush(store: Store, batch: Batch, stats: LoadStats, number: int) -> None:
+    try:
+        counts = store.write_batch(batch)
+    except WriteFailed as exc:  # say which batch, so the user can find it in the input
+        raise WriteFailed(f"batch {number} ({_described(batch)}) was not stored: {exc}",
+                          hint=exc.hint) from exc
     stats.posts += counts.posts
     stats.accounts += counts.accounts
     stats.edges += counts.edges
+
+
+def _described(batch: Batch) -> str:
+    """What a batch held, for an error: its size and its first and last post ids."""
+    what = f"{len(batch):,} records"
+    if batch.posts:
+        what += f", posts {batch.posts[0].id} to {batch.posts[-1].id}"
+    return what

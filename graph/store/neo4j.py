@@ -47,7 +47,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 from tagjack.cypher import statement, statements
-from tagjack.graph.errors import StoreUnavailable, TagjackError
+from tagjack.graph.errors import StoreUnavailable, TagjackError, WriteFailed
 from tagjack.graph.model import AccountEdge, EdgeKind, Place, Post, PostKind, normalize_tag
 from tagjack.graph.network import Projection
 from tagjack.graph.network import projection as network_projection
@@ -201,8 +201,12 @@ class Neo4jStore:
 
     def write_batch(self, batch: Batch) -> BatchCounts:
         plan = _BatchPlan.of(batch, written=self._written)
-        with self.session() as session, _translated(self.uri):
-            counts = session.execute_write(self._write_batch, plan)
+        try:
+            with self.session() as session, _translated(self.uri):
+                counts = session.execute_write(self._write_batch, plan)
+        except Neo4jError as exc:  # not transient (a constraint, a right), or retried in vain
+            raise WriteFailed(f"Neo4j refused it: {exc.code}: "
+                              f"{_first_line(exc.message or str(exc))}") from exc
         # learnt only once committed: a rolled-back attempt must write its rows again
         self._written.update((row["id"], _row_hash(row)) for row in plan.accounts)
         return counts

@@ -12,7 +12,7 @@ from typing import Self
 
 import numpy as np
 import orjson
-from tagjack.graph.errors import StoreUnavailable
+from tagjack.graph.errors import StoreUnavailable, WriteFailed
 from tagjack.graph.model import AccountEdge, EdgeKind, Place, Post, PostKind, normalize_tag
 from tagjack.graph.store.base import (
     KIND_CODES,
@@ -35,6 +35,10 @@ SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 120_000  # a second loader waits for the first one's batch
 LOOKUP_CHUNK = 500
 RETWEET_CODES = (KIND_CODES[PostKind.RETWEET], KIND_CODES[PostKind.QUOTE])
+# SQLite result codes a user can act on (free space, permissions, another writer), not bugs
+CANNOT_WRITE = frozenset({sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR,
+                          sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN,
+                          sqlite3.SQLITE_PERM, sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 
 
 class SqliteStore:
@@ -78,16 +82,19 @@ class SqliteStore:
     def write_batch(self, batch: Batch) -> BatchCounts:
         counts = BatchCounts()
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
         try:
+            db.execute("BEGIN IMMEDIATE")
             counts.accounts = self._upsert_accounts(batch)
             counts.posts, counts.edges = self._insert_posts(batch.posts)
             counts.edges += self._upsert_given_edges(batch.edges)
             db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
+        except BaseException as exc:
+            if db.in_transaction:  # a COMMIT that failed (disk full) has rolled back already
+                db.execute("ROLLBACK")
             self._keys.clear()  # keys handed out inside the rolled-back batch are void
             self._written.clear()
+            if cannot_write(exc):
+                raise WriteFailed(f"cannot write to {self.path}: {exc}") from exc
             raise
         return counts
 
@@ -310,8 +317,8 @@ class SqliteStore:
 
     def write_results(self, results: Results) -> None:
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
         try:
+            db.execute("BEGIN IMMEDIATE")
             db.execute("UPDATE accounts SET community = NULL, pagerank = NULL, "
                        "amplifier_score = NULL, role = NULL, city_id = NULL, city_source = NULL")
             db.executemany(
@@ -330,8 +337,11 @@ class SqliteStore:
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('results', ?)",
                        (orjson.dumps({"run": results.run, **results.meta}).decode(),))
             db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
+        except BaseException as exc:
+            if db.in_transaction:  # a COMMIT that failed (disk full) has rolled back already
+                db.execute("ROLLBACK")
+            if cannot_write(exc):
+                raise WriteFailed(f"cannot write to {self.path}: {exc}") from exc
             raise
 
     def results(self) -> Results | None:
@@ -371,6 +381,12 @@ class SqliteStore:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def cannot_write(exc: BaseException) -> bool:
+    """Whether a write failed for a reason outside tagjack (disk full, read-only, locked)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(exc, sqlite3.DatabaseError) and code is not None and code & 0xFF in CANNOT_WRITE
 
 
 def _referenced_ids(batch: Batch) -> Iterator[str]:
