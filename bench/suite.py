@@ -120,10 +120,11 @@ def _neo4j_load(s: Sizes) -> dict:
 def _neo4j_load_with_local_server(s: Sizes) -> dict:
     with tempfile.TemporaryDirectory(prefix="tagjack-bench-") as tmp:
         out = Path(tmp) / "neo4j.json"
+        # this run's cwd and environment, so the child imports `bench` and tagjack as this one did
         done = subprocess.run([str(WITH_NEO4J), sys.executable, "-m", "bench", "--only", "neo4j_load",
                                "--neo4j-tweets", str(s.neo4j_tweets), "--seed", str(s.seed),
                                "--work", str(s.work), "--results", str(out)],
-                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                               env={**os.environ, CHILD_FLAG: "1",
                                    "TAGJACK_NEO4J_HOME": str(s.work / "neo4j-server"),
                                    "NEO4J_BOLT_PORT": str(free_port()),
