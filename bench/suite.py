@@ -200,12 +200,12 @@ def run_suite(names: Iterable[str], sizes: Sizes, *, results: Path, quick: bool 
 
 def code_version() -> str:
     """The commit measured (``-dirty`` with local changes); a snapshot names it in ``.commit``."""
+    marker = REPO / ".commit"
+    if marker.exists():
+        return marker.read_text().strip()
     done = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=REPO,
                           capture_output=True, text=True)
-    if done.returncode == 0 and done.stdout.strip():
-        return done.stdout.strip()
-    marker = REPO / ".commit"
-    return marker.read_text().strip() if marker.exists() else "unknown"
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else "unknown"
 
 
 def _kept(results: Path, sizes: Sizes, names: list[str]) -> dict:
