@@ -18,6 +18,7 @@ from tagjack.graph.readers.common import (
     RECORD_ERRORS,
     Progress,
     count_or_none,
+    json_lines,
     json_values,
     open_binary,
     parse_v1_time,
@@ -58,15 +59,11 @@ def parse_v1_stream(fh: IO[bytes], *, source: str) -> Iterator[Record | Reject]:
 
 def parse_v1(lines: Iterable[bytes], *, source: str) -> Iterator[Record | Reject]:
     """Parse v1.1 JSON Lines given as byte lines (one tweet per line)."""
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            value = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            yield reject(source, number, f"invalid JSON: {exc}", line)
-            continue
-        yield from _values(value, line=number, source=source)
+    for item in json_lines(lines, source=source):
+        if isinstance(item, Reject):
+            yield item
+        else:
+            yield from _values(item[1], line=item[0], source=source)
 
 
 def _values(value: Any, *, line: int, source: str) -> Iterator[Record | Reject]:

@@ -27,6 +27,7 @@ from tagjack.graph.readers.common import (
     count_or_none,
     created_time,
     id_text,
+    json_lines,
     json_values,
     open_binary,
     point,
@@ -157,15 +158,11 @@ def parse_v2_stream(fh: IO[bytes], *, source: str,
 def parse_v2(lines: Iterable[bytes], *, source: str,
              includes: Includes | None = None) -> Iterator[Record | Reject]:
     """Parse v2 JSON Lines given as byte lines (one page or one tweet per line)."""
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            value = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            yield reject(source, number, f"invalid JSON: {exc}", line)
-            continue
-        yield from _values(value, line=number, source=source, extra=includes)
+    for item in json_lines(lines, source=source):
+        if isinstance(item, Reject):
+            yield item
+        else:
+            yield from _values(item[1], line=item[0], source=source, extra=includes)
 
 
 def _values(value: Any, *, line: int, source: str,

@@ -6,6 +6,7 @@ import sqlite3
 
 import orjson
 import pytest
+from store_cases import ORIGINAL, A, B, C, tweet
 from tagjack.graph.errors import StoreUnavailable
 from tagjack.graph.ingest import RejectsFile, load_records
 from tagjack.graph.model import EdgeKind
@@ -13,29 +14,6 @@ from tagjack.graph.readers.v1 import parse_v1
 from tagjack.graph.store.base import Batch
 from tagjack.graph.store.sqlite import SqliteStore
 
-
-def user(uid: str, handle: str, followers: int = 10, location: str = "") -> dict:
-    return {"id_str": uid, "screen_name": handle, "name": handle.title(),
-            "followers_count": followers, "location": location}
-
-
-def tweet(tid: str, author: dict, *, minute: int = 0, text: str = "hello", tags=(), mentions=(),
-          retweet_of: dict | None = None, quote_of: dict | None = None) -> dict:
-    t = {"id_str": tid, "created_at": f"Tue Apr 22 18:{minute:02d}:00 +0000 2014", "text": text,
-         "user": author, "entities": {"hashtags": [{"text": x} for x in tags],
-                                      "user_mentions": [{"id_str": m["id_str"],
-                                                         "screen_name": m["screen_name"]}
-                                                        for m in mentions]}}
-    if retweet_of:
-        t["retweeted_status"] = retweet_of
-    if quote_of:
-        t["quoted_status"] = quote_of
-        t["is_quote_status"] = True
-    return t
-
-
-A, B, C = user("1", "alice"), user("2", "bob", 100_000, "NYC"), user("3", "carol")
-ORIGINAL = tweet("100", B, text="photos #MyNYPD", tags=["MyNYPD"])
 LINES = [
     ORIGINAL,
     tweet("101", A, minute=5, text="RT @bob: photos #MyNYPD", tags=["MyNYPD"], mentions=[B],
