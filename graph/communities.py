@@ -16,7 +16,7 @@ import community as community_louvain  # python-louvain
 import igraph as ig
 import numpy as np
 from tagjack.graph.errors import TagjackError
-from tagjack.graph.network import Projection, to_networkx
+from tagjack.graph.network import Projection, to_igraph, to_networkx
 
 ENGINES = ("auto", "louvain", "leiden", "gds")
 AUTO_LEIDEN_EDGES = 50_000  # python-louvain stays the reference below this
@@ -55,7 +55,7 @@ class Partition:
 def modularity(p: Projection, membership: np.ndarray) -> float:
     if p.n == 0 or len(p.source) == 0:
         return 0.0
-    g = ig.Graph(n=p.n, edges=p.edge_pairs(), directed=False)
+    g = to_igraph(p, directed=False)
     return float(g.modularity(membership.tolist(), weights=p.weight))
 
 
@@ -70,7 +70,7 @@ def louvain(p: Projection, *, seed: int, resolution: float = 1.0) -> Partition:
 
 def leiden(p: Projection, *, seed: int, resolution: float = 1.0) -> Partition:
     """igraph's Leiden (Traag et al. 2019) on the edge arrays, modularity objective."""
-    g = ig.Graph(n=p.n, edges=p.edge_pairs(), directed=False)
+    g = to_igraph(p, directed=False)
     with seeded_igraph(seed):
         found = g.community_leiden(objective_function="modularity",  # default is CPM
                                    weights=p.weight, resolution=resolution, n_iterations=-1)

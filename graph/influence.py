@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import igraph as ig
 import numpy as np
 from scipy.stats import rankdata
 from tagjack.graph.communities import Partition
 from tagjack.graph.lookup import distinct_pairs, followers_of, handles_of
-from tagjack.graph.network import Projection
+from tagjack.graph.network import Projection, to_igraph
 from tagjack.graph.spread import AccountCities
 from tagjack.graph.store.base import AccountTable, EdgeTable, PostTable
 from tagjack.graph.times import duration, iso, utc
@@ -58,7 +57,7 @@ def pagerank(p: Projection, *, damping: float = DAMPING) -> PageRank:
         raise ValueError("PageRank needs the directed retweet projection")
     if p.n == 0:
         return PageRank(p.keys, np.zeros(0))
-    g = ig.Graph(n=p.n, edges=p.edge_pairs(), directed=True)
+    g = to_igraph(p, directed=True)
     g.es["weight"] = p.weight.tolist()  # igraph takes a list or an attribute name, not an array
     values = g.pagerank(weights="weight" if len(p.weight) else None, damping=damping,
                         directed=True)
