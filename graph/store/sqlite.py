@@ -252,13 +252,17 @@ class SqliteStore:
         )
 
     def edges(self, kind: EdgeKind, *, hashtag: str | None = None) -> EdgeTable:
-        if hashtag is None:
+        if hashtag is None and not self._given(kind):
+            sql = ("SELECT source, target, count, first_at, last_at FROM edges WHERE kind = ? "
+                   "ORDER BY source, target")
+            params: tuple = (kind.value,)
+        elif hashtag is None:
             sql = ("SELECT source, target, sum(count), min(first_at), max(last_at) FROM ("
                    "SELECT source, target, count, first_at, last_at FROM edges WHERE kind = ? "
                    "UNION ALL SELECT source, target, count, coalesce(first_at, 0), "
                    "coalesce(last_at, 0) FROM given_edges WHERE kind = ?) "
                    "GROUP BY source, target")
-            params: tuple = (kind.value, kind.value)
+            params = (kind.value, kind.value)
         elif kind is EdgeKind.RETWEET:
             sql = ("SELECT p.author, p.ref_author, count(*), min(p.created_at), max(p.created_at) "
                    "FROM post_tags t JOIN posts p ON p.pk = t.post WHERE t.tag = ? "
@@ -273,6 +277,9 @@ class SqliteStore:
             params = (normalize_tag(hashtag),)
         cols = _columns(self.db.execute(sql, params), 5)
         return EdgeTable(*cols)
+
+    def _given(self, kind: EdgeKind) -> bool:
+        return self._one("SELECT EXISTS (SELECT 1 FROM given_edges WHERE kind = ?)", (kind.value,)) == 1
 
     def posts(self, *, hashtag: str | None = None) -> PostTable:
         if hashtag is None:
