@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import os
 from contextlib import ExitStack
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -93,6 +94,21 @@ class _CorsHandler(SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         self.send_header("Access-Control-Allow-Origin", "*")
         super().end_headers()
+
+    def do_OPTIONS(self) -> None:
+        """The CORS preflight: the Browser fetches with a JSON content type and its own
+        header, so it asks first, and without an answer `:style` and `:play` fail to fetch."""
+        self.send_response(HTTPStatus.NO_CONTENT)
+        self.send_header("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+        asked = self.headers.get("Access-Control-Request-Headers")
+        if asked:
+            self.send_header("Access-Control-Allow-Headers", asked)
+        if self.headers.get("Access-Control-Request-Private-Network") == "true":
+            # the hosted Browser (https://browser.neo4j.io) reaching this localhost server
+            self.send_header("Access-Control-Allow-Private-Network", "true")
+        self.send_header("Access-Control-Max-Age", "600")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         err.print(f"[dim]{self.address_string()} {format % args}[/]")
