@@ -29,7 +29,6 @@ CREATE TABLE IF NOT EXISTS posts (
     lat REAL,
     lon REAL
 );
-CREATE INDEX IF NOT EXISTS posts_author ON posts (author);
 CREATE TABLE IF NOT EXISTS post_tags (
     tag TEXT NOT NULL,
     post INTEGER NOT NULL,
