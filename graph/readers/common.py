@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -21,6 +22,7 @@ MAX_CSV_LINE_CHARS = 4 * MAX_FIELD_CHARS
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 MAX_NESTING = 3  # a retweet of a quote of a reply is as deep as real tweets embed
 RAW_SNIPPET = 300
+LOOKAHEAD_LINES = 16  # a broken first line: how far to look for JSON Lines after it
 PROGRESS_EVERY = 1024 * 1024
 READ_BUFFER = 1024 * 1024
 
@@ -104,9 +106,32 @@ def reject(source: str, line: int, reason: str, raw: Any = b"") -> Reject:
     return Reject(source=source, line=line, reason=reason, raw=raw[:RAW_SNIPPET].strip())
 
 
+# a \\ pair (skipped, so a literal backslash is no escape), a surrogate pair, or a lone surrogate
+_SURROGATE_ESCAPES = re.compile(
+    rb"\\\\|\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def loads(data: bytes) -> Any:
+    """``orjson.loads``, but a lone surrogate escape (``"\\ud83d"``: a tweet its collector cut
+    mid-emoji) becomes U+FFFD instead of making the whole record unreadable.
+
+    UTF-8, and so SQLite and Neo4j, cannot hold a lone surrogate; the tweet can be kept.
+    """
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        if "surrogate" not in str(exc):
+            raise
+        return orjson.loads(_SURROGATE_ESCAPES.sub(_lone_to_replacement, data))
+
+
+def _lone_to_replacement(match: re.Match[bytes]) -> bytes:
+    escape = match.group()
+    return rb"\ufffd" if len(escape) == 6 else escape
+
+
 def json_lines(lines: Iterable[bytes | None], *, source: str) -> Iterator[tuple[int, Any] | Reject]:
     """Parse JSON Lines: (line number, object) or a Reject; blank lines are skipped."""
-    loads = orjson.loads
     for number, line in enumerate(lines, start=1):
         if line is None:
             yield reject(source, number, f"line longer than {MAX_LINE_BYTES} bytes")
@@ -126,31 +151,72 @@ def json_values(fh: IO[bytes], *, source: str) -> Iterator[tuple[int, Any] | Rej
     """
     first = fh.readline(MAX_LINE_BYTES + 1)
     try:
-        value = orjson.loads(first) if first.strip() else None
+        value = loads(first) if first.strip() else None
     except orjson.JSONDecodeError:
         value = None
+    ahead: list[bytes] = []
+    if value is None and first.lstrip()[:1] in (b"[", b"{") and first.endswith(b"\n"):
+        # a broken first line of JSON Lines (cut short, say) must not take the file with it
+        ahead = _lines_ahead(fh)
+        if any(_is_container(line) for line in ahead):
+            yield from json_lines(_chain_first(first, fh, ahead), source=source)
+            return
     if value is None and first.lstrip()[:1] in (b"[", b"{"):
-        rest = fh.read(MAX_DOCUMENT_BYTES + 1)
+        rest = b"".join(ahead) + fh.read(MAX_DOCUMENT_BYTES + 1)
         if len(rest) > MAX_DOCUMENT_BYTES:
             yield reject(source, 1, f"JSON document larger than {MAX_DOCUMENT_BYTES} bytes")
             return
         try:
-            yield 1, orjson.loads(first + rest)
+            yield 1, loads(first + rest)
         except orjson.JSONDecodeError as exc:
-            yield reject(source, 1, f"invalid JSON document: {exc}", first)
+            if len(first) > MAX_LINE_BYTES and _has_json_lines(first + rest):
+                # JSON Lines after all, whose first line is over-long: reject just that line
+                yield from json_lines(bounded_lines(io.BytesIO(first + rest)), source=source)
+            else:
+                yield reject(source, 1, f"invalid JSON document: {exc}", first)
         return
     yield from json_lines(_chain_first(first, fh), source=source)
 
 
-def _chain_first(first: bytes, fh: IO[bytes]) -> Iterator[bytes | None]:
-    if first:
-        if len(first) > MAX_LINE_BYTES and not first.endswith(b"\n"):
+def _chain_first(first: bytes, fh: IO[bytes], ahead: Iterable[bytes] = ()) -> Iterator[bytes | None]:
+    for line in (first, *ahead):
+        if not line:
+            continue
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
             while (rest := fh.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
                 pass
             yield None
         else:
-            yield first
+            yield line
     yield from bounded_lines(fh)
+
+
+def _lines_ahead(fh: IO[bytes]) -> list[bytes]:
+    """The next few lines as read (the last may be the start of an over-long one)."""
+    ahead: list[bytes] = []
+    size = 0
+    while len(ahead) < LOOKAHEAD_LINES and size <= MAX_LINE_BYTES \
+            and (line := fh.readline(MAX_LINE_BYTES + 1)):
+        ahead.append(line)
+        size += len(line)
+        if not line.endswith(b"\n"):
+            break
+    return ahead
+
+
+def _has_json_lines(data: bytes) -> bool:
+    """Whether any of the first few lines after the first is a JSON object or array."""
+    lines = bounded_lines(io.BytesIO(data))
+    next(lines, None)
+    return any(line is not None and _is_container(line)
+               for line, _ in zip(lines, range(LOOKAHEAD_LINES), strict=False))
+
+
+def _is_container(line: bytes) -> bool:
+    try:
+        return isinstance(loads(line), dict | list)
+    except orjson.JSONDecodeError:
+        return False
 
 
 _MONTHS = {

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from tagjack.graph.errors import InputError
 from tagjack.graph.model import Record, Reject
-from tagjack.graph.readers.common import Progress, bounded_lines, open_binary, reject
+from tagjack.graph.readers.common import Progress, bounded_lines, loads, open_binary, reject
 from tagjack.graph.readers.csv import read_csv
 from tagjack.graph.readers.edgelist import looks_like_edge_list, read_edgelist
 from tagjack.graph.readers.v1 import read_v1
@@ -84,7 +84,7 @@ def _json_format(text: bytes) -> str | None:
     first = text.split(b"\n", 1)[0]
     for candidate in (first, text):
         try:
-            value = orjson.loads(candidate)
+            value = loads(candidate)
         except orjson.JSONDecodeError:
             continue
         if (kind := _shape(value)) is not None:
@@ -148,7 +148,7 @@ def is_json_lines(path: Path) -> bool:
                 return False
             if line.strip():
                 try:
-                    orjson.loads(line)
+                    loads(line)
                 except orjson.JSONDecodeError:
                     return False
                 return True

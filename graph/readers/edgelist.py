@@ -23,6 +23,7 @@ from typing import IO
 
 from tagjack.graph.model import Account, AccountEdge, EdgeKind, Record, Reject, handle_id
 from tagjack.graph.readers.common import (
+    MAX_COUNT,
     BadRecord,
     Progress,
     csv_rows,
@@ -135,7 +136,7 @@ def _add(edges: dict, edge: Edge) -> None:
     if (old := edges.get(key)) is None:
         edges[key] = [weight, first, last]
         return
-    old[0] += weight
+    old[0] = min(old[0] + weight, MAX_COUNT)  # a store's integers stop at 2**63 - 1
     old[1] = min((t for t in (old[1], first) if t is not None), default=None)
     old[2] = max((t for t in (old[2], last) if t is not None), default=None)
 
@@ -149,6 +150,8 @@ def _weight(text: str) -> int:
         value = math.nan
     if not math.isfinite(value) or value <= 0:
         raise BadRecord(f"field 'weight' is {text[:40]!r}, not a positive number")
+    if value > MAX_COUNT:  # a store's integers stop at 2**63 - 1
+        raise BadRecord(f"field 'weight' is {text[:40]!r}, larger than 2**63 - 1")
     return max(1, round(value))
 
 

@@ -148,7 +148,8 @@ def _embedded(tweet: Any, depth: int, seen: Originals | None) -> tuple[list[Reco
     """
     if tweet is None or tweet.__class__ is not dict or depth >= MAX_NESTING:
         return [], None
-    if seen is not None and (known := seen.get(tweet.get("id_str"))) is not None:
+    key = tweet.get("id_str")  # junk of any type in a broken original: not a key
+    if seen is not None and key.__class__ is str and (known := seen.get(key)) is not None:
         return [], known
     try:
         records = tweet_records(tweet, depth + 1, seen=seen)

@@ -29,6 +29,7 @@ from tagjack.graph.readers.common import (
     id_text,
     json_lines,
     json_values,
+    loads,
     open_binary,
     point,
     reason,
@@ -129,7 +130,7 @@ def _read_includes(path: Path) -> Iterator[Reject]:
         yield reject(path.name, 1, f"JSON document larger than {MAX_DOCUMENT_BYTES} bytes")
         return None
     try:
-        value = orjson.loads(text)
+        value = loads(text)
     except orjson.JSONDecodeError as exc:
         yield reject(path.name, 1, f"invalid JSON document: {exc}", text)
         return None
