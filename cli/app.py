@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import typer
 from tagjack.cli import account as account_cmd
 from tagjack.cli import amplifiers as amplifiers_cmd
@@ -18,6 +20,10 @@ from tagjack.cli import report as report_cmd
 from tagjack.cli import simulate as simulate_cmd
 from tagjack.cli import spread as spread_cmd
 from tagjack.cli import status as status_cmd
+
+# The Neo4j driver logs each retried transaction and dropped connection as a warning;
+# with no handler set up, Python prints those raw on stderr. tagjack says what failed itself.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 app = typer.Typer(
     name="tagjack",

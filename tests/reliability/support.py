@@ -17,6 +17,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -271,3 +272,106 @@ def chunks(items: list, parts: int) -> Iterator[list]:
     size = -(-len(items) // parts)
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+# -- what a Neo4j store holds ---------------------------------------------------------------
+
+NEO4J_POSTS = """
+MATCH (p:Post) WHERE p.created_at IS NOT NULL
+OPTIONAL MATCH (a:Account)-[:POSTED]->(p)
+RETURN p.id, a.id, p.created_at.epochSeconds, p.kind, p.text, p.lang, p.ref_author_id,
+       p.place_id, p.lat, p.lon
+"""
+NEO4J_DUPLICATES = """
+MATCH (a)-[r]->(b) WITH a, b, type(r) AS t, count(r) AS n WHERE n > 1
+RETURN t, count(*) ORDER BY t
+"""
+
+
+def neo4j_rows(driver, query: str, **params: Any) -> list[tuple]:
+    records, _, _ = driver.execute_query(query, params, database_="neo4j")
+    return [tuple(r.values()) for r in records]
+
+
+def neo4j_snapshot(driver) -> Snapshot:
+    """Everything in a Neo4j store, keyed by ids like ``sqlite_snapshot``; a relationship
+    MERGE made twice (a retried batch) would show in ``status["duplicates"]``."""
+    q = partial(neo4j_rows, driver)
+    status = dict(q("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*)"))
+    status.update(q("MATCH ()-[r]->() RETURN type(r), count(*)"))
+    status["duplicates"] = sum(n for _, n in q(NEO4J_DUPLICATES))
+    status["stored posts"] = q("MATCH (p:Post) WHERE p.created_at IS NOT NULL RETURN count(p)")[0][0]
+    accounts = {r[0]: tuple(r[1:]) for r in q(
+        "MATCH (a:Account) RETURN a.id, a.handle, a.name, a.followers, a.location_text")}
+    posts = {r[0]: tuple(r[1:]) for r in q(NEO4J_POSTS)}
+    tags = frozenset(q("MATCH (p:Post)-[:TAGGED]->(h:Hashtag) RETURN p.id, h.tag"))
+    mentions = frozenset(q("MATCH (p:Post)-[:MENTIONS]->(a:Account) RETURN p.id, a.id"))
+    edges = {(("retweet" if r[0] == "RETWEETED" else "mention"), r[1], r[2]): tuple(r[3:]) for r in q(
+        "MATCH (a:Account)-[r:RETWEETED|MENTIONED]->(b:Account) "
+        "RETURN type(r), a.id, b.id, r.count, r.first_at.epochSeconds, r.last_at.epochSeconds")}
+    return Snapshot(status, accounts, posts, tags, mentions, edges, {})
+
+
+def assert_neo4j_consistent(driver, expected: Expected) -> set[str]:
+    """Like ``assert_consistent`` for Neo4j: no relationship twice, aggregated edges exactly
+    what the stored posts add up to, every stored post with all its tags and mentions."""
+    snap = neo4j_snapshot(driver)
+    assert snap.status["duplicates"] == 0
+    tags: dict[str, set[str]] = defaultdict(set)
+    for post_id, tag in snap.tags:
+        tags[post_id].add(tag)
+    mentions: dict[str, set[str]] = defaultdict(set)
+    for post_id, account_id in snap.mentions:
+        mentions[post_id].add(account_id)
+    recomputed: dict[tuple[str, str, str], list[int]] = {}
+    for post_id, (author, at, kind, _text, _lang, ref_author, *_) in snap.posts.items():
+        targets = [("retweet", ref_author)] if kind in ("retweet", "quote") and ref_author else []
+        targets += [("mention", m) for m in mentions.get(post_id, ())]
+        for kind_name, target in targets:
+            if target == author:
+                continue
+            row = recomputed.setdefault((kind_name, author, target), [0, at, at])
+            row[0] += 1
+            row[1], row[2] = min(row[1], at), max(row[2], at)
+    assert {k: tuple(v) for k, v in recomputed.items()} == snap.edges, \
+        "aggregated edges differ from what the stored posts add up to"
+    for post_id in snap.posts:
+        assert tags.get(post_id, set()) == expected.tags[post_id], post_id
+        assert mentions.get(post_id, set()) == expected.mentions[post_id], post_id
+    return set(snap.posts)
+
+
+def wipe_neo4j(driver) -> None:
+    """An empty database (the schema stays)."""
+    with driver.session(database="neo4j") as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+# -- crafted tweets -----------------------------------------------------------------------------
+
+
+def v1_user(uid: str, handle: str, *, name: str = "", location: str = "", followers: int = 10) -> dict:
+    return {"id_str": uid, "screen_name": handle, "name": name or handle, "location": location,
+            "followers_count": followers}
+
+
+def v1_tweet(tid: str, author: dict, *, text: str = "", tags: tuple[str, ...] = (), minute: int = 0,
+             mentions: tuple[dict, ...] = (), retweet_of: dict | None = None) -> dict:
+    tweet = {"id_str": tid, "created_at": f"Tue Apr 22 18:{minute % 60:02d}:00 +0000 2014",
+             "text": text or " ".join("#" + t for t in tags), "user": author, "lang": "en",
+             "entities": {"hashtags": [{"text": t} for t in tags],
+                          "user_mentions": [{"id_str": m["id_str"], "screen_name": m["screen_name"]}
+                                            for m in mentions]}}
+    if retweet_of is not None:
+        tweet["retweeted_status"] = retweet_of
+        tweet["text"] = f"RT @{retweet_of['user']['screen_name']}: {retweet_of['text']}"
+    return tweet
+
+
+def jsonl(path: Path, tweets: Iterable[dict]) -> Path:
+    """Tweets as JSON Lines the way Python's json writes them: non-ASCII escaped as
+    \\uXXXX (so a lone surrogate stays the escape a collector wrote)."""
+    import json
+
+    path.write_text("".join(json.dumps(t) + "\n" for t in tweets), encoding="ascii")
+    return path
