@@ -34,7 +34,9 @@ def browser(
         if not uri:
             typer.echo(_sqlite_steps(folder))
             return
-        typer.echo(steps(uri, folder, port=port))
+        from tagjack.graph.store.neo4j import public_uri
+
+        typer.echo(steps(public_uri(uri), folder, port=port))  # never a user:password@ part
         if serve:
             _serve(folder, port)
 

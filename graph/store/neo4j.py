@@ -561,16 +561,20 @@ def public_uri(uri: str) -> str:
 
 
 def _connect(uri: str, creds: Credentials, *, shown: str) -> Driver:
-    if urlsplit(uri).scheme not in BOLT_SCHEMES:
+    parts = urlsplit(uri)
+    if parts.scheme not in BOLT_SCHEMES:
         raise StoreUnavailable(f"not a Neo4j Bolt URI: {shown}",
                                hint="use bolt://HOST:7687, or neo4j+s://HOST for Aura")
+    if parts.username is not None or parts.password is not None:
+        raise StoreUnavailable(f"{shown}: the driver takes no user or password in the URI",
+                               hint="set NEO4J_USERNAME and NEO4J_PASSWORD instead")
     try:
         # the store's statements are linted offline: server notifications would only be noise
         driver = GraphDatabase.driver(uri, auth=(creds.user, creds.password),
                                       notifications_min_severity="OFF")
-    except (ConfigurationError, ValueError) as exc:
+    except (ConfigurationError, ValueError):  # its message quotes the URI: not chained
         raise StoreUnavailable(f"not a Neo4j URI: {shown}",
-                               hint="use bolt://HOST:7687 or neo4j://HOST:7687") from exc
+                               hint="use bolt://HOST:7687 or neo4j://HOST:7687") from None
     try:
         driver.verify_connectivity()
     except BaseException as exc:
