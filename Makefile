@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench neo4j neo4j-stop clean
+.PHONY: setup demo test lint bench neo4j neo4j-stop clean fuzz
 
 setup: $(STAMP)
 
@@ -24,6 +24,16 @@ NEO4J_SH := tests/neo4j-server/neo4j.sh
 
 test: setup
 	@tests/neo4j-server/with-neo4j.sh $(BIN)/python -m pytest -q
+
+# More of what `make test` fuzzes: FUZZ_SCALE times the hypothesis cases of the reliability
+# fuzz tests (fresh random seeds each run, not make test's fixed ones) and KILL_POINTS kill -9
+# points per worker count; hypothesis prints how many cases each test ran.
+FUZZ_SCALE  ?= 20
+KILL_POINTS ?= 20
+fuzz: setup
+	TAGJACK_FUZZ_SCALE=$(FUZZ_SCALE) TAGJACK_KILL_POINTS=$(KILL_POINTS) $(BIN)/python -m pytest -q \
+		tests/reliability/test_fuzz_files.py tests/reliability/test_kill_load.py \
+		--hypothesis-show-statistics
 
 lint: setup
 	$(BIN)/ruff check graph cli cypher tests bench tagjack
