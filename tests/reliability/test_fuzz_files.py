@@ -31,6 +31,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from fuzzing import mutated
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from tagjack.graph.errors import InputError
@@ -67,20 +68,6 @@ JUNK = st.recursive(SCALARS, lambda kids: st.lists(kids, max_size=3) | st.dictio
     kids, max_size=3), max_leaves=6)
 
 
-def mutated(data, value, depth: int = 0):
-    """``value`` with one change somewhere inside it: a key dropped or a value replaced."""
-    if isinstance(value, dict | list) and value and depth < 6 and data.draw(st.integers(0, 3)):
-        keys = sorted(value) if isinstance(value, dict) else list(range(len(value)))
-        key = data.draw(st.sampled_from(keys))
-        action = data.draw(st.sampled_from(["descend", "descend", "drop", "replace"]))
-        if action == "drop":
-            del value[key]
-        elif action == "replace":
-            value[key] = data.draw(JUNK)
-        else:
-            value[key] = mutated(data, value[key], depth + 1)
-        return value
-    return data.draw(JUNK)
 
 
 # -- JSON Lines: v1 and v2 -------------------------------------------------------------------
@@ -132,7 +119,7 @@ def json_line(data, fmt: str, k: int) -> tuple[bytes, bool]:
     if kind == "mangled":
         value = GOOD[fmt](k)
         for _ in range(data.draw(st.integers(1, 3))):
-            value = mutated(data, value)
+            value = mutated(data, value, JUNK, max_depth=6)
         return json.dumps(value, ensure_ascii=data.draw(st.booleans())).encode("utf-8",
                                                                               "surrogatepass"), False
     if kind == "cut":

@@ -16,6 +16,7 @@ import math
 from pathlib import Path
 
 import orjson
+from fuzzing import mutated
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from tagjack.graph.ingest import RejectsFile, load_records
@@ -72,25 +73,10 @@ def mangled(data, value):
     if data.draw(st.integers(0, 9)) == 0:
         return data.draw(JUNK)
     for _ in range(data.draw(st.integers(1, 4))):
-        value = mutated(data, value)
+        value = mutated(data, value, JUNK)
     return value
 
 
-def mutated(data, value, depth: int = 0):
-    """``value`` with one change somewhere inside: a key dropped, or a value replaced."""
-    deeper = depth == 0 or data.draw(st.integers(0, 4)) > 0
-    if isinstance(value, dict | list) and value and depth < 8 and deeper:
-        keys = sorted(value) if isinstance(value, dict) else list(range(len(value)))
-        key = data.draw(st.sampled_from(keys))
-        action = data.draw(st.sampled_from(["descend", "descend", "drop", "replace"]))
-        if action == "drop":
-            del value[key]
-        elif action == "replace":
-            value[key] = data.draw(JUNK)
-        else:
-            value[key] = mutated(data, value[key], depth + 1)
-        return value
-    return data.draw(JUNK)
 
 
 def as_line(data, value) -> bytes:
@@ -154,7 +140,7 @@ def test_v1_mangled_tweets(data, tmp_path_factory):
 def test_v2_mangled_pages(data, tmp_path_factory):
     page = mangled(data, copy.deepcopy(data.draw(st.sampled_from(V2_SEEDS))))
     line = as_line(data, page)
-    includes = includes_of(mutated(data, copy.deepcopy(V2_SEEDS[-1])))
+    includes = includes_of(mutated(data, copy.deepcopy(V2_SEEDS[-1]), JUNK))
     records = checked(parse_v2([line], source="fuzz.jsonl", includes=includes))
     checked(parse_v2_stream(io.BytesIO(line), source="fuzz.jsonl"))
     detect(line[:65536])
