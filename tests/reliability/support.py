@@ -11,11 +11,10 @@ import dataclasses
 import io
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -255,10 +254,6 @@ def file_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-def raw_sqlite(db: Path) -> sqlite3.Connection:
-    return sqlite3.connect(db)
-
-
 def lines_of(path: Path) -> list[bytes]:
     return path.read_bytes().splitlines(keepends=True)
 
@@ -266,12 +261,6 @@ def lines_of(path: Path) -> list[bytes]:
 def write_lines(path: Path, lines: Iterable[bytes]) -> Path:
     path.write_bytes(b"".join(lines))
     return path
-
-
-def chunks(items: list, parts: int) -> Iterator[list]:
-    size = -(-len(items) // parts)
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 # -- what a Neo4j store holds ---------------------------------------------------------------

@@ -112,10 +112,10 @@ def test_kill_9_keeps_whole_batches_and_a_rerun_gives_the_clean_store(
         args = load_args(case28k, db, workers)
         proc = start_tagjack(*args, cwd=tmp_path, out=tmp_path / f"killed-{point}")
         if point == 0:  # start-up: imports, opening or creating the store
-            time.sleep(rng.uniform(0.2, 1.5))
+            time.sleep(rng.uniform(0.05, 0.8))
         else:
             first_batch(proc, db)
-            time.sleep(rng.uniform(0.0, 0.95) * loading)
+            time.sleep(rng.uniform(0.0, 0.8) * loading)
         finished = proc.poll() is not None
         kill_group(proc)
         assert finished or proc.returncode == -signal.SIGKILL
@@ -164,6 +164,30 @@ def test_a_worker_killed_mid_load_is_one_clear_line_and_a_rerun_finishes(
     stored = assert_consistent(db, case28k.expected)
     assert 0 < len(stored) < reference.status["posts"]
     assert whole_batches(stored, batch_sequences[2])
+    rerun = run_tagjack(*args, cwd=tmp_path)
+    assert rerun.returncode == 0, rerun.stderr
+    assert differences(sqlite_snapshot(db), reference) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", WORKERS)
+def test_ctrl_c_mid_load_keeps_whole_batches_in_one_line(workers, case28k, clean, batch_sequences,
+                                                          tmp_path):
+    """Ctrl-C reaches the whole process group (the load and its workers)."""
+    reference, loading = clean[workers]
+    db = tmp_path / "interrupted.db"
+    args = load_args(case28k, db, workers)
+    proc = start_tagjack(*args, cwd=tmp_path, out=tmp_path / "interrupted")
+    first_batch(proc, db)
+    time.sleep(0.2 * loading)
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=300) == 130
+    stderr = (tmp_path / "interrupted.stderr").read_text()
+    assert stderr.strip() == ("interrupted: whole batches were kept; "
+                              "run the same command again to finish"), stderr
+    stored = assert_consistent(db, case28k.expected)
+    assert 0 < len(stored) < reference.status["posts"]
+    assert whole_batches(stored, batch_sequences[workers])
     rerun = run_tagjack(*args, cwd=tmp_path)
     assert rerun.returncode == 0, rerun.stderr
     assert differences(sqlite_snapshot(db), reference) == []
