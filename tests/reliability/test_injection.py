@@ -204,7 +204,8 @@ def test_cypher_refuses_every_kind_of_write_without_write(inputs, own_neo4j, rec
         schema = neo4j_schema(driver)
         for statement in WRITES:
             result = run_tagjack("cypher", statement, cwd=folder, env=env)
-            assert_one_clear_line(result)
+            assert assert_one_clear_line(result) == ("error: Neo4j refused to write: queries run "
+                                                     "read-only unless --write is given"), statement
         assert differences(neo4j_snapshot(driver), before) == []
         assert neo4j_schema(driver) == schema
         wipe_neo4j(driver)
