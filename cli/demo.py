@@ -31,7 +31,7 @@ def demo(
     simulate(out=out_dir / "case", tweets=tweets, fmt="v1", seed=seed, scenario=None, quiet=False)
     out.rule("2. load them into the embedded store")
     load(paths=[str(out_dir / "case" / "tweets.jsonl")], db=db, neo4j=None, fmt=None, rejects=None,
-         strict=False, batch_size=5_000, as_json=False, quiet=False)
+         strict=False, batch_size=None, as_json=False, quiet=False)
     out.rule(f"3. analyse {DEMO_TAG}: who took it over, who amplified it, where it spread")
     analyze(db=db, neo4j=None, hashtag=DEMO_TAG, engine="auto", seed=seed, origin=None, window="15m",
             as_json=False, quiet=False)

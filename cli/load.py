@@ -11,7 +11,7 @@ from tagjack.cli.errors import err, user_errors
 from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, db_path, open_store
 from tagjack.cli.render import print_json, print_table
 from tagjack.graph.ingest import DEFAULT_BATCH_SIZE, LoadStats, RejectsFile
-from tagjack.graph.loader import load_path
+from tagjack.graph.loader import SQLITE_BATCH_SIZE, load_path
 from tagjack.graph.readers.detect import FORMATS, input_files
 
 
@@ -24,7 +24,9 @@ def load(
     rejects: Annotated[Path | None, typer.Option(
         help="Where rejected lines go (default <db>.rejects.jsonl).")] = None,
     strict: Annotated[bool, typer.Option(help="Stop at the first bad record (exit 2).")] = False,
-    batch_size: Annotated[int, typer.Option(min=1)] = DEFAULT_BATCH_SIZE,
+    batch_size: Annotated[int | None, typer.Option(
+        min=1, help=f"Records per transaction (default: {SQLITE_BATCH_SIZE:,} into SQLite, "
+                    f"{DEFAULT_BATCH_SIZE:,} into Neo4j).", show_default=False)] = None,
     workers: Annotated[int | None, typer.Option(
         min=1, help="Processes for a big JSON Lines file into SQLite (default: cores, up to 4).",
         show_default=False)] = None,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -65,7 +67,32 @@ def load_records(store: Store, records: Iterable[Record | Reject], *, rejects: R
     A reject never stops the load unless ``strict``; then the batch being
     built is dropped and StrictReject raised, so nothing of it is stored.
     """
-    stats = stats or LoadStats()
+    with rare_collections():
+        return _load(store, records, rejects=rejects, batch_size=batch_size, strict=strict,
+                     stats=stats or LoadStats(), on_batch=on_batch)
+
+
+@contextmanager
+def rare_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector rarely while a load allocates.
+
+    A load makes millions of short-lived dicts and records and no reference
+    cycles; at Python's default thresholds the collector's passes over them
+    took 8% of a load. Objects from before the load are frozen out of its passes.
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+def _load(store: Store, records: Iterable[Record | Reject], *, rejects: RejectsFile,
+          batch_size: int, strict: bool, stats: LoadStats,
+          on_batch: Callable[[LoadStats], None] | None) -> LoadStats:
     started = time.perf_counter()
     batch = Batch()
     lists = _lists(batch)

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 import orjson
 from tagjack.graph.errors import InputError
-from tagjack.graph.model import Reject, normalize_tag
+from tagjack.graph.model import Account, Post, Reject, handle_id, normalize_tag
 
 MAX_LINE_BYTES = 16 * 1024 * 1024  # a tweet is a few KB; a v2 page a few MB
 MAX_FIELD_CHARS = 1024 * 1024  # a CSV field: a tweet's text or entities are a few KB
@@ -130,20 +130,25 @@ def _lone_to_replacement(match: re.Match[bytes]) -> bytes:
     return rb"\ufffd" if len(escape) == 6 else escape
 
 
-def json_lines(lines: Iterable[bytes | None], *, source: str) -> Iterator[tuple[int, Any] | Reject]:
-    """Parse JSON Lines: (line number, object) or a Reject; blank lines are skipped."""
+def json_lines(lines: Iterable[bytes | None], *, source: str,
+               decode: Callable[[bytes], Any] = loads) -> Iterator[tuple[int, Any] | Reject]:
+    """Parse JSON Lines: (line number, object) or a Reject; blank lines are skipped.
+
+    ``decode`` is ``loads`` or a reader's fast path that falls back to it.
+    """
     for number, line in enumerate(lines, start=1):
         if line is None:
             yield reject(source, number, f"line longer than {MAX_LINE_BYTES} bytes")
             continue
         try:
-            yield number, loads(line)
+            yield number, decode(line)
         except orjson.JSONDecodeError as exc:
             if line.strip():  # blank lines are no JSON, and no error either
                 yield reject(source, number, f"invalid JSON: {exc}", line)
 
 
-def json_values(fh: IO[bytes], *, source: str) -> Iterator[tuple[int, Any] | Reject]:
+def json_values(fh: IO[bytes], *, source: str,
+                decode: Callable[[bytes], Any] = loads) -> Iterator[tuple[int, Any] | Reject]:
     """JSON Lines, or one JSON document spread over many lines (an array, a search response).
 
     A document that is not line-delimited has to be read whole; it is bounded
@@ -159,7 +164,7 @@ def json_values(fh: IO[bytes], *, source: str) -> Iterator[tuple[int, Any] | Rej
         # a broken first line of JSON Lines (cut short, say) must not take the file with it
         ahead = _lines_ahead(fh)
         if any(_is_container(line) for line in ahead):
-            yield from json_lines(_chain_first(first, fh, ahead), source=source)
+            yield from json_lines(_chain_first(first, fh, ahead), source=source, decode=decode)
             return
     if value is None and first.lstrip()[:1] in (b"[", b"{"):
         rest = b"".join(ahead) + fh.read(MAX_DOCUMENT_BYTES + 1)
@@ -175,7 +180,7 @@ def json_values(fh: IO[bytes], *, source: str) -> Iterator[tuple[int, Any] | Rej
             else:
                 yield reject(source, 1, f"invalid JSON document: {exc}", first)
         return
-    yield from json_lines(_chain_first(first, fh), source=source)
+    yield from json_lines(_chain_first(first, fh), source=source, decode=decode)
 
 
 def _chain_first(first: bytes, fh: IO[bytes], ahead: Iterable[bytes] = ()) -> Iterator[bytes | None]:
@@ -248,11 +253,43 @@ def parse_iso_time(text: str) -> datetime:
 
 
 def unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
-    """Normalised tags, in order, once each; ASCII ones skip Unicode normalisation (same result)."""
-    if not tags:
-        return ()
+    """Normalised tags, in order, once each."""
+    return _unique_tags(tuple(tags)) if tags else ()
+
+
+@lru_cache(maxsize=16_384)  # a collection repeats a few combinations of tags endlessly
+def _unique_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    # ASCII tags skip Unicode normalisation (same result, faster)
     return tuple(dict.fromkeys(t for t in (
         x.strip().lstrip("#").lower() if x.isascii() else normalize_tag(x) for x in tags) if t))
+
+
+RT_PREFIX = re.compile(r"^RT @(\w{1,15}):")
+
+
+def truncated_retweet(text: str, mentions: Iterable[Account]) -> str | None:
+    """Id of the account an ``RT @user:`` text retweets (a mention's, or ``@user``), or None."""
+    if (match := RT_PREFIX.match(text)) is None:
+        return None
+    handle = match.group(1).lower()
+    by_handle = {m.handle.lower(): m.id for m in mentions}
+    return by_handle.get(handle, handle_id(handle))
+
+
+class Originals(dict):
+    """Originals already read in this stream, by id: a retweet of one of them reuses its Post.
+
+    Every retweet embeds its original in full; re-reading the same original
+    thousands of times is most of a load's work. Cleared when it grows past
+    ``limit``, so memory stays bounded.
+    """
+
+    limit = 200_000
+
+    def remember(self, post: Post) -> None:
+        if len(self) >= self.limit:
+            self.clear()
+        self[post.id] = post
 
 
 def reason(exc: Exception) -> str:
@@ -310,6 +347,15 @@ def point(lon: Any, lat: Any) -> tuple[float, float] | None:
     if -90 <= lat <= 90 and -180 <= lon <= 180:  # False for NaN
         return lat, lon
     return None
+
+
+def ring_centre(ring: Any) -> tuple[float, float] | None:
+    """(lat, lon) mean of a GeoJSON ring of [lon, lat] points (a place's bounding box)."""
+    try:
+        return point(sum(float(p[0]) for p in ring) / len(ring),
+                     sum(float(p[1]) for p in ring) / len(ring))
+    except (TypeError, KeyError, IndexError, ValueError, ZeroDivisionError, OverflowError):
+        return None
 
 
 def bbox_centre(bbox: Any) -> tuple[float, float] | None:

@@ -6,7 +6,6 @@ refers to it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -16,6 +15,7 @@ from tagjack.graph.model import Account, Place, Post, PostKind, Record, Reject, 
 from tagjack.graph.readers.common import (
     MAX_NESTING,
     RECORD_ERRORS,
+    Originals,
     Progress,
     count_or_none,
     json_lines,
@@ -25,11 +25,13 @@ from tagjack.graph.readers.common import (
     point,
     reason,
     reject,
+    ring_centre,
+    truncated_retweet,
     unique_tags,
 )
 from tagjack.graph.readers.common import BadRecord as BadTweet
+from tagjack.graph.readers.v1_typed import TypedDecoder, TypedRecords
 
-RT_PREFIX = re.compile(r"^RT @(\w{1,15}):")
 STREAM_NOTICES = frozenset({"limit", "delete", "scrub_geo", "status_withheld", "user_withheld",
                             "disconnect", "warning", "event", "friends", "friends_str"})
 
@@ -41,12 +43,15 @@ def read_v1(path: Path, *, on_progress: Progress | None = None) -> Iterator[Reco
 
 def parse_v1_stream(fh: IO[bytes], *, source: str) -> Iterator[Record | Reject]:
     seen = Originals()
-    for item in json_values(fh, source=source):
+    decoder = TypedDecoder(seen)
+    for item in json_values(fh, source=source, decode=decoder.decode):
         if item.__class__ is not tuple:
             yield item  # type: ignore[misc]
             continue
         line, value = item  # type: ignore[misc]
-        if value.__class__ is dict and "user" in value:  # one tweet per line: the hot path
+        if value.__class__ is TypedRecords:  # a usual tweet, read by the fast path
+            yield from value
+        elif value.__class__ is dict and "user" in value:  # an unusual one
             try:
                 records = tweet_records(value, seen=seen)
             except RECORD_ERRORS as exc:
@@ -101,22 +106,6 @@ def _tweets_in(value: Any, depth: int = 0) -> Iterator[Any]:
                 yield from _tweets_in(orjson.loads(body), depth + 1)
     else:
         yield value
-
-
-class Originals(dict):
-    """Originals already read in this stream, by id: a retweet of one of them reuses its Post.
-
-    Every retweet embeds its original in full; re-reading the same original
-    thousands of times is most of a load's work. Cleared when it grows past
-    ``limit``, so memory stays bounded.
-    """
-
-    limit = 200_000
-
-    def remember(self, post: Post) -> None:
-        if len(self) >= self.limit:
-            self.clear()
-        self[post.id] = post
 
 
 def tweet_records(tweet: Any, depth: int = 0, *, seen: Originals | None = None) -> list[Record]:
@@ -208,10 +197,8 @@ def _reference(tweet: dict, text: str, original: Post | None, quoted: Post | Non
                mentions: list[Account]) -> tuple[PostKind, str | None, str | None]:
     if original is not None:
         return PostKind.RETWEET, original.id, original.author_id
-    if match := RT_PREFIX.match(text):  # truncated retweet: no embedded original
-        handle = match.group(1)
-        by_handle = {m.handle.lower(): m.id for m in mentions}
-        return PostKind.RETWEET, None, by_handle.get(handle.lower(), handle_id(handle))
+    if (target := truncated_retweet(text, mentions)) is not None:
+        return PostKind.RETWEET, None, target
     if quoted is not None:
         return PostKind.QUOTE, quoted.id, quoted.author_id
     if tweet.get("is_quote_status") and tweet.get("quoted_status_id_str"):
@@ -274,14 +261,10 @@ def _place(place: Any) -> Place | None:
         return None
     if not isinstance(place.get("id"), str | int) or not place["id"]:
         return None
-    centre = None
-    box = place.get("bounding_box")
     try:
-        ring = box["coordinates"][0]  # type: ignore[index]
-        centre = point(sum(float(p[0]) for p in ring) / len(ring),
-                       sum(float(p[1]) for p in ring) / len(ring))
-    except (TypeError, KeyError, IndexError, ValueError, ZeroDivisionError, OverflowError):
-        pass
+        centre = ring_centre(place.get("bounding_box")["coordinates"][0])  # type: ignore[index]
+    except (TypeError, KeyError, IndexError):
+        centre = None
     return Place(
         id=str(place["id"]),
         full_name=str(place.get("full_name") or place.get("name") or ""),
