@@ -69,7 +69,7 @@ from tagjack.graph.times import iso, utc
 
 Progress = Callable[[str], None]
 TOP_AMPLIFIERS = 20
-MAX_VARIANT_CANDIDATES = 50  # the most used; each costs one read of its posts
+MAX_VARIANT_CANDIDATES = 50  # the most used; their posts are read together
 DEFAULT_THRESHOLDS = Thresholds()
 DEFAULT_RULE = VariantRule()
 
@@ -222,7 +222,8 @@ def analysis_json(a: Analysis) -> dict:
 def _tag_posts(store: Store, tag: str) -> PostTable:
     posts = store.posts(hashtag=tag)
     if not len(posts):
-        top = [f"#{u.tag}" for u in store.hashtags()[:5]]
+        counts = store.hashtag_counts()
+        top = [f"#{t}" for t in sorted(counts, key=lambda t: (-counts[t], t))[:5]]
         raise NotFound(f"no posts carry #{tag}",
                        hint=("most used tags: " + ", ".join(top)) if top else
                        "the store holds no tagged posts; load tweets first")
@@ -284,9 +285,9 @@ def _amplifiers(retweets: EdgeTable, mentions: EdgeTable, accounts: AccountTable
 
 def _spread(store: Store, tag: str, posts: PostTable, cities: AccountCities,
             rule: VariantRule) -> Spread:
-    candidates = variant_candidates(tag, store.hashtags(), store.cooccurring(tag),
+    candidates = variant_candidates(tag, store.hashtag_counts(), store.cooccurring(tag),
                                     rule=rule)[:MAX_VARIANT_CANDIDATES]
-    by_tag = {tag: posts, **{c.tag: store.posts(hashtag=c.tag) for c in candidates}}
+    by_tag = {tag: posts, **store.posts_of_tags([c.tag for c in candidates])}
     return spread(tag, by_tag, candidates, cities, rule=rule)
 
 
@@ -335,11 +336,16 @@ def stored_cities(results: Results | None) -> AccountCities | None:
     """The account cities of the last analyze, or None."""
     if results is None:
         return None
-    by_id = {c.id: City(c.id, c.name, c.country, c.lat, c.lon) for c in results.cities}
-    located = {int(k): (by_id[c], LocationSource(s or LocationSource.PROFILE.value))
-               for k, c, s in zip(results.keys.tolist(), results.city_id, results.city_source,
-                                  strict=True) if c is not None and c in by_id}
-    return AccountCities.from_located(located)
+    cities = [City(c.id, c.name, c.country, c.lat, c.lon) for c in results.cities]
+    index = {c.id: i for i, c in enumerate(cities)}
+    sources = {s.value: i for i, s in enumerate(SOURCES)}
+    city = np.fromiter((index.get(c, -1) if c is not None else -1 for c in results.city_id),
+                       dtype=np.int64, count=len(results.city_id))
+    located = np.flatnonzero(city >= 0)
+    source = np.fromiter((sources[LocationSource(s or LocationSource.PROFILE.value).value]
+                          for s in (results.city_source[i] for i in located.tolist())),
+                         dtype=np.int8, count=len(located))
+    return AccountCities.from_columns(results.keys[located], city[located], source, cities)
 
 
 @dataclass

@@ -11,11 +11,13 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
 import community as community_louvain  # python-louvain
 import igraph as ig
 import numpy as np
 from tagjack.graph.errors import TagjackError
+from tagjack.graph.lookup import key_table, values_by_key
 from tagjack.graph.network import Projection, to_igraph, to_networkx
 
 ENGINES = ("auto", "louvain", "leiden", "gds")
@@ -48,11 +50,11 @@ class Partition:
 
     def of(self, keys: np.ndarray) -> np.ndarray:
         """Community of each account key; -1 for accounts outside the graph."""
-        at = np.searchsorted(self.keys, keys)
-        at = np.clip(at, 0, max(len(self.keys) - 1, 0))
-        if not len(self.keys):
-            return np.full(len(keys), -1, dtype=np.int64)
-        return np.where(self.keys[at] == keys, self.membership[at], -1)
+        return values_by_key(self.keys, self.membership, keys, self._table)
+
+    @cached_property
+    def _table(self) -> np.ndarray | None:
+        return key_table(self.keys, self.membership)
 
 
 def modularity(p: Projection, membership: np.ndarray) -> float:

@@ -18,7 +18,7 @@ from datetime import datetime
 
 import numpy as np
 from tagjack.graph.communities import Partition
-from tagjack.graph.lookup import distinct_pairs, handle_of, handles_of
+from tagjack.graph.lookup import DENSE_KEYS, distinct_pairs, handle_of, handles_of
 from tagjack.graph.store.base import AccountTable, EdgeTable, PostTable
 from tagjack.graph.times import iso, utc
 
@@ -178,10 +178,7 @@ def _top_accounts(posts: PostTable, partition: Partition, accounts: AccountTable
     """Members most retweeted within the tag (then most posting), per community."""
     is_rt = np.isin(posts.kind, RETWEET_KINDS) & (posts.ref_author >= 0) & \
         (posts.ref_author != posts.author)
-    keys, inverse = np.unique(np.concatenate((posts.author, posts.ref_author[is_rt])),
-                              return_inverse=True)
-    n_posts = np.bincount(inverse[: len(posts)], minlength=len(keys))
-    retweeted = np.bincount(inverse[len(posts):], minlength=len(keys))
+    keys, n_posts, retweeted = _posts_and_retweets(posts.author, posts.ref_author[is_rt])
     community = partition.of(keys)
     order = np.lexsort((keys, -n_posts, -retweeted, community))
     c_sorted = community[order]
@@ -195,6 +192,21 @@ def _top_accounts(posts: PostTable, partition: Partition, accounts: AccountTable
     for c, ks in chosen.items():
         out[c], names = names[: len(ks)], names[len(ks):]
     return out
+
+
+def _posts_and_retweets(authors: np.ndarray,
+                        retweeted: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct account keys (sorted) of both columns, with their counts in each."""
+    both = np.concatenate((authors, retweeted))
+    if len(both) and both.min() >= 0 and both.max() <= DENSE_KEYS + 4 * len(both):
+        top = int(both.max()) + 1  # dense keys: counting beats sorting a million keys
+        n_posts = np.bincount(authors, minlength=top)
+        n_retweeted = np.bincount(retweeted, minlength=top)
+        keys = np.flatnonzero(n_posts + n_retweeted)
+        return keys, n_posts[keys], n_retweeted[keys]
+    keys, inverse = np.unique(both, return_inverse=True)
+    return (keys, np.bincount(inverse[: len(authors)], minlength=len(keys)),
+            np.bincount(inverse[len(authors):], minlength=len(keys)))
 
 
 def with_roles(rows: list[CommunityShare], campaign: int | None,

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from scipy.stats import rankdata
 from tagjack.graph.communities import Partition
 from tagjack.graph.lookup import distinct_pairs, followers_of, handles_of
 from tagjack.graph.network import Projection, to_igraph
@@ -234,7 +233,22 @@ def _percentile(values: np.ndarray) -> np.ndarray:
     """Rank in [0, 1], ties sharing their average rank; 0 for all when there is one row."""
     if len(values) < 2:
         return np.zeros(len(values))
-    return (rankdata(values, method="average") - 1) / (len(values) - 1)
+    return (average_ranks(values) - 1) / (len(values) - 1)
+
+
+def average_ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks from 1, ties sharing their average: ``scipy.stats.rankdata(values, "average")``,
+    without importing scipy.stats (half a second at every start); NaN anywhere: all NaN."""
+    values = np.asarray(values)
+    if np.isnan(values).any():
+        return np.full(len(values), np.nan)
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], len(values)]
+    ranks = np.empty(len(values), dtype=np.float64)
+    ranks[order] = np.repeat((starts + ends + 1) / 2, ends - starts)  # mean of start+1 .. end
+    return ranks
 
 
 def _distinct(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:

@@ -5,6 +5,39 @@ from __future__ import annotations
 import numpy as np
 from tagjack.graph.store.base import AccountTable
 
+DENSE_KEYS = 1 << 22  # sorted keys up to this (or 4 per key) get a lookup array
+
+
+def key_table(keys: np.ndarray, values: np.ndarray, *, missing: int = -1) -> np.ndarray | None:
+    """``values`` laid out by key in one array (``missing`` between), for ``values_by_key``.
+
+    None when the sorted keys are negative or too sparse for it; store keys are
+    dense (0 or 1, 2, 3, ...), so this is the common case.
+    """
+    if not len(keys) or keys[0] < 0 or keys[-1] > DENSE_KEYS + 4 * len(keys):
+        return None
+    table = np.full(int(keys[-1]) + 1, missing, dtype=values.dtype)
+    table[keys] = values
+    return table
+
+
+def values_by_key(keys: np.ndarray, values: np.ndarray, query: np.ndarray,
+                  table: np.ndarray | None, *, missing: int = -1) -> np.ndarray:
+    """``values`` of each query key (``keys`` sorted), ``missing`` where it has none.
+
+    With ``table`` (``key_table(keys, values)``) a gather, far faster on a
+    million keys than the binary search per key it falls back to.
+    """
+    query = np.asarray(query, dtype=np.int64)
+    if not len(keys):
+        return np.full(len(query), missing, dtype=values.dtype)
+    if table is not None:
+        inside = (query >= 0) & (query < len(table))
+        return table[query] if inside.all() else \
+            np.where(inside, table[np.where(inside, query, 0)], missing)
+    at = np.clip(np.searchsorted(keys, query), 0, len(keys) - 1)
+    return np.where(keys[at] == query, values[at], missing)
+
 
 def rows_of(accounts: AccountTable, keys: np.ndarray) -> np.ndarray:
     """Row of each account key in ``accounts`` (whose keys are sorted); -1 if absent."""

@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 import numpy as np
-from tagjack.graph.lookup import distinct_pairs
+from tagjack.graph.lookup import distinct_pairs, key_table, values_by_key
 from tagjack.graph.model import City, LocationSource, normalize_tag
-from tagjack.graph.store.base import HashtagUse, PostTable
+from tagjack.graph.store.base import PostTable
 from tagjack.graph.times import iso, utc
 
 RETWEET_KINDS = (1, 2)
@@ -38,19 +39,34 @@ class AccountCities:
     @classmethod
     def from_located(cls, located: Mapping[int, tuple[City, LocationSource]]) -> AccountCities:
         """From ``{account key: (city, how it was found)}``."""
-        keys = np.array(sorted(located), dtype=np.int64)
         index: dict[str, int] = {}
         cities: list[City] = []
+        keys = np.fromiter(located, dtype=np.int64, count=len(located))
         city = np.empty(len(keys), dtype=np.int64)
         source = np.empty(len(keys), dtype=np.int8)
-        for i, k in enumerate(keys.tolist()):
-            c, how = located[k]
+        for i, (c, how) in enumerate(located.values()):
             if c.id not in index:
                 index[c.id] = len(cities)
                 cities.append(c)
             city[i] = index[c.id]
             source[i] = SOURCES.index(LocationSource(how))
-        return cls(keys, city, source, cities)
+        return cls.from_columns(keys, city, source, cities)
+
+    @classmethod
+    def from_columns(cls, keys: np.ndarray, city: np.ndarray, source: np.ndarray,
+                     cities: Sequence[City]) -> AccountCities:
+        """From distinct account keys, each with an index into ``cities`` and into SOURCES.
+
+        ``cities`` is kept in the order the sorted keys first name them.
+        """
+        order = np.argsort(keys, kind="stable")
+        keys, city, source = keys[order], city[order], source[order]
+        used, first = np.unique(city, return_index=True)
+        used = used[np.argsort(first, kind="stable")]
+        renumber = np.empty(len(cities), dtype=np.int64)
+        renumber[used] = np.arange(len(used))
+        return cls(keys.astype(np.int64), renumber[city] if len(city) else city.astype(np.int64),
+                   source.astype(np.int8), [cities[i] for i in used.tolist()])
 
     @classmethod
     def empty(cls) -> AccountCities:
@@ -59,13 +75,13 @@ class AccountCities:
     def __len__(self) -> int:
         return len(self.keys)
 
+    @cached_property
+    def _table(self) -> np.ndarray | None:
+        return key_table(self.keys, self.city)
+
     def of(self, keys: np.ndarray) -> np.ndarray:
         """City index of each account key; -1 where unknown."""
-        keys = np.asarray(keys, dtype=np.int64)
-        if not len(self.keys):
-            return np.full(len(keys), -1, dtype=np.int64)
-        at = np.clip(np.searchsorted(self.keys, keys), 0, len(self.keys) - 1)
-        return np.where(self.keys[at] == keys, self.city[at], -1)
+        return values_by_key(self.keys, self.city, keys, self._table)
 
     def city_of(self, key: int) -> tuple[City, LocationSource] | None:
         at = int(np.searchsorted(self.keys, key))
@@ -133,23 +149,24 @@ class Candidate:
     cooccurring_posts: int
 
 
-def variant_candidates(hashtag: str, uses: Sequence[HashtagUse], cooccurring: Mapping[str, int], *,
+def variant_candidates(hashtag: str, counts: Mapping[str, int], cooccurring: Mapping[str, int], *,
                        rule: VariantRule = VariantRule()) -> list[Candidate]:
     """Tags that may be variants of ``hashtag``: its pattern, or mostly used with it.
 
-    ``uses`` is every tag in the store with its post count; ``cooccurring``
-    maps tags to the number of posts they share with ``hashtag``.
+    ``counts`` maps every tag in the store to its number of posts
+    (``Store.hashtag_counts``); ``cooccurring`` maps tags to the number of
+    posts they share with ``hashtag``.
     """
     tag = normalize_tag(hashtag)
     found = []
-    for use in uses:
-        if use.tag == tag or use.posts < rule.min_posts:
+    for other, posts in counts.items():
+        if other == tag or posts < rule.min_posts:
             continue
-        together = int(cooccurring.get(use.tag, 0))
-        if pattern_match(tag, use.tag, rule=rule):
-            found.append(Candidate(use.tag, PATTERN, use.posts, together))
-        elif together >= rule.min_cooccurring_posts and together >= rule.min_cooccurrence * use.posts:
-            found.append(Candidate(use.tag, COOCCURRENCE, use.posts, together))
+        together = int(cooccurring.get(other, 0))
+        if pattern_match(tag, other, rule=rule):
+            found.append(Candidate(other, PATTERN, posts, together))
+        elif together >= rule.min_cooccurring_posts and together >= rule.min_cooccurrence * posts:
+            found.append(Candidate(other, COOCCURRENCE, posts, together))
     return sorted(found, key=lambda c: (-c.posts, c.tag))
 
 
@@ -283,14 +300,39 @@ def union_posts(tables: Sequence[PostTable]) -> tuple[PostTable, np.ndarray]:
     cols = [np.concatenate([getattr(t, f) for t in tables])
             for f in ("author", "created_at", "kind", "ref_author")]
     tag = np.concatenate([np.full(len(t), i, dtype=np.int64) for i, t in enumerate(tables)])
-    order = np.lexsort((-tag, cols[3], cols[2], cols[1], cols[0]))
+    codes = _packed(cols)
+    order = np.lexsort((-tag, *reversed(codes)))
     same = np.ones(len(order), dtype=bool)
-    for c in cols:
+    for c in codes:
         s = c[order]
         same[1:] &= s[1:] == s[:-1]
-    same[0] = False
+    same[:1] = False
     first = np.sort(order[~same])  # of each group of copies, the one of the latest table
     return PostTable(*(c[first] for c in cols)), tag[first]
+
+
+def _packed(cols: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """The columns packed into as few int64 codes as fit, in the same lexicographic order.
+
+    Rows agree on all columns exactly when they agree on all codes; sorting
+    by fewer, packed keys is the cost of ``union_posts``.
+    """
+    cols = [np.asarray(c, dtype=np.int64) for c in cols]
+    if not len(cols[0]):
+        return cols
+    codes: list[np.ndarray] = []
+    code, span = None, 1
+    for c in cols:
+        low = int(c.min())
+        width = int(c.max()) - low + 1
+        if code is not None and span * width < 1 << 62:
+            code, span = code * width + (c - low), span * width
+        else:
+            if code is not None:
+                codes.append(code)
+            code, span = c - low, width
+    codes.append(code)
+    return codes
 
 
 def city_timeline(tables: Sequence[PostTable], tags: Sequence[str], cities: AccountCities, *,

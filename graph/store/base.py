@@ -168,7 +168,19 @@ class Store(Protocol):
 
     def posts(self, *, hashtag: str | None = None) -> PostTable: ...
 
+    def posts_of_tags(self, tags: Sequence[str]) -> dict[str, PostTable]:
+        """The posts of several tags in one read: entry ``t`` equals ``posts(hashtag=t)``.
+
+        Keyed by the tags as given (any case, '#' optional); a tag without posts
+        gets an empty table. Spread reads a tag and its variants this way.
+        """
+        ...
+
     def hashtags(self) -> list[HashtagUse]: ...
+
+    def hashtag_counts(self) -> dict[str, int]:
+        """Posts per tag in use: the ``posts`` of ``hashtags()``, without its costlier columns."""
+        ...
 
     def cooccurring(self, hashtag: str) -> dict[str, int]:
         """Tags used in the same posts as ``hashtag``, with the number of such posts."""

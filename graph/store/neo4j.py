@@ -111,7 +111,9 @@ STORE_STATEMENT_PARAMS: dict[str, frozenset[str]] = {
         "retweeted", "mentioned", "given_retweeted", "given_mentioned")},
     **{f"read/{n}": NO_PARAMS for n in (
         "status", "account_ids", "accounts", "retweeted", "mentioned", "posts", "hashtags",
-        "location_texts", "places", "coordinates", "run", "results", "communities", "cities")},
+        "location_texts", "places", "coordinates", "run", "results", "communities", "cities",
+        "hashtag_counts")},
+    "read/posts_of_tags": frozenset({"tags"}),
     **{f"read/{n}": frozenset({"tag"}) for n in (
         "tagged_retweeted", "tagged_mentioned", "tagged_posts", "cooccurring")},
     **{f"writeback/{n}": frozenset({"batch_size"}) for n in (
@@ -342,8 +344,32 @@ class Neo4jStore:
                                    dtype=np.int64, count=len(rows)),
         )
 
+    def posts_of_tags(self, tags: Sequence[str]) -> dict[str, PostTable]:
+        wanted = list(dict.fromkeys(normalize_tag(t) for t in tags))
+        rows = self._read("read/posts_of_tags", tags=wanted) if wanted else []
+        self._ensure_keys()
+        keys = self._keys
+        at = {t: i for i, t in enumerate(wanted)}
+        which = np.fromiter((at[r[0]] for r in rows), dtype=np.int64, count=len(rows))
+        author = keys.keys_of(r[1] for r in rows)
+        created = _ints(r[2] for r in rows)
+        kind = np.fromiter((KIND_BY_NAME[r[3]] for r in rows), dtype=np.int8, count=len(rows))
+        ref = np.fromiter((keys.key(r[4]) if r[4] is not None else -1 for r in rows),
+                          dtype=np.int64, count=len(rows))
+        order = np.argsort(which, kind="stable")  # each tag's rows stay oldest first
+        bounds = np.searchsorted(which[order], np.arange(len(wanted) + 1))
+        tables = {}
+        for i, t in enumerate(wanted):
+            part = order[bounds[i]:bounds[i + 1]]
+            tables[t] = PostTable(author=author[part], created_at=created[part], kind=kind[part],
+                                  ref_author=ref[part])
+        return {t: tables[normalize_tag(t)] for t in tags}
+
     def hashtags(self) -> list[HashtagUse]:
         return [HashtagUse(*r) for r in self._read("read/hashtags")]
+
+    def hashtag_counts(self) -> dict[str, int]:
+        return dict(self._read("read/hashtag_counts"))
 
     def cooccurring(self, hashtag: str) -> dict[str, int]:
         return dict(self._read("read/cooccurring", tag=normalize_tag(hashtag)))

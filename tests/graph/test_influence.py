@@ -12,6 +12,7 @@ from tagjack.graph.influence import (
     amplifier_table,
     amplifiers,
     audience_weight,
+    average_ranks,
     pagerank,
     post_order_after,
     repeat_weight,
@@ -123,3 +124,25 @@ def test_one_community_and_top_n():
     table = amplifier_table(rt, acc, pagerank=pagerank(projection(rt)), partition=part)
     assert [a.handle for a in amplifiers(table, acc, community=1)] == ["u11"]
     assert len(amplifiers(table, acc, top=1)) == 1
+
+
+@pytest.mark.parametrize("values", [[], [0.5], [3.0, 1.0, 2.0], [0.2, 0.1, 0.2, 0.2, 0.0, 0.1],
+                                    np.round(np.random.default_rng(5).random(2000), 2).tolist()])
+def test_average_ranks_are_scipys(values):
+    from scipy.stats import rankdata  # the reference, imported only here
+
+    values = np.asarray(values, dtype=np.float64)
+    assert np.array_equal(average_ranks(values), rankdata(values, method="average"))
+
+
+def test_partition_lookup_by_array_or_search():
+    keys = np.array([2, 3, 7, 40], dtype=np.int64)
+    membership = np.array([1, 0, 1, 2], dtype=np.int64)
+    query = np.array([-1, 0, 2, 3, 6, 7, 40, 41, 10**12])
+    want = [-1, -1, 1, 0, -1, 1, 2, -1, -1]
+    dense = Partition(keys, membership, 0.0, "test")
+    sparse = Partition(keys * 10**9, membership, 0.0, "test")
+    assert dense.of(query).tolist() == want and dense._table is not None
+    assert sparse.of(np.where(query > 0, query * 10**9, query)).tolist() == want
+    assert sparse._table is None
+    assert Partition(keys[:0], membership[:0], 0.0, "test").of(query).tolist() == [-1] * 9

@@ -20,7 +20,7 @@ from tagjack.graph.spread import (
     union_posts,
     variant_candidates,
 )
-from tagjack.graph.store.base import HashtagUse, PostTable
+from tagjack.graph.store.base import PostTable
 
 T0 = int(datetime(2014, 4, 22, 18, 0, tzinfo=UTC).timestamp())
 NYC = City("5128581", "New York City", "US", 40.71, -74.0)
@@ -52,11 +52,10 @@ def test_other_tags_are_not_pattern_variants(other):
 
 
 def test_candidates_come_from_the_pattern_or_strong_cooccurrence():
-    uses = [HashtagUse("mynypd", 100, 50, T0), HashtagUse("mylapd", 30, 10, T0),
-            HashtagUse("myelas", 10, 5, T0), HashtagUse("police", 400, 300, T0),
-            HashtagUse("myopd", 1, 1, T0)]  # a single post is not a variant yet
+    counts = {"mynypd": 100, "mylapd": 30, "myelas": 10, "police": 400,
+              "myopd": 1}  # a single post is not a variant yet
     together = {"mylapd": 2, "myelas": 6, "police": 40}
-    got = variant_candidates("#MyNYPD", uses, together)
+    got = variant_candidates("#MyNYPD", counts, together)
     assert [(c.tag, c.rule) for c in got] == [("mylapd", PATTERN), ("myelas", COOCCURRENCE)]
 
 
@@ -84,9 +83,9 @@ def test_spread_end_to_end():
         "myapd": posts([(7, 1000, 0, -1), (8, 1001, 0, -1)]),
         "police": posts([(1, 10, 0, -1), (2, 11, 0, -1), (3, 12, 0, -1)]),  # home-city topic
     }
-    uses = [HashtagUse(t, len(p), 2, T0) for t, p in by_tag.items()]
+    counts = {t: len(p) for t, p in by_tag.items()}
     rule = VariantRule(min_cooccurring_posts=1)  # a tiny case
-    candidates = variant_candidates("mynypd", uses, {"myelas": 1, "police": 3}, rule=rule)
+    candidates = variant_candidates("mynypd", counts, {"myelas": 1, "police": 3}, rule=rule)
     found = spread("#MyNYPD", by_tag, candidates, located, rule=rule)
     assert found.home == "New York City"
     assert [c.city for c in found.cities] == ["New York City", "Los Angeles", "Athens",
@@ -121,3 +120,63 @@ def test_union_posts_keeps_one_copy_and_the_variant():
     b = posts([(2, 1, 0, -1), (3, 2, 1, 1)])
     merged, which = union_posts([a, b])
     assert merged.author.tolist() == [1, 2, 3] and which.tolist() == [0, 1, 1]
+
+
+def naive_union(tables: list[PostTable]) -> tuple[list[tuple], list[int]]:
+    """union_posts by hand: each distinct post once, at its first row of the latest table."""
+    rows = [(r, t, i) for t, table in enumerate(tables) for i, r in enumerate(zip(
+        table.author.tolist(), table.created_at.tolist(), table.kind.tolist(),
+        table.ref_author.tolist(), strict=True))]
+    keep: dict[tuple, tuple[int, int]] = {}
+    for r, t, i in rows:
+        if r not in keep or t > keep[r][0]:
+            keep[r] = (t, i)
+    position = {(t, i): n for n, (_, t, i) in enumerate(rows)}
+    chosen = sorted((position[ti], r, ti[0]) for r, ti in keep.items())
+    return [r for _, r, _ in chosen], [t for _, _, t in chosen]
+
+
+@pytest.mark.parametrize("spread_of_values", [10, 2**40])  # packed in one code, or in several
+def test_union_posts_is_the_naive_union(spread_of_values):
+    rng = np.random.default_rng(7)
+    tables = []
+    for n in (300, 40, 0, 120):
+        a = rng.integers(0, 6, size=(n, 4))
+        tables.append(PostTable(a[:, 0] * spread_of_values, T0 + a[:, 1] * spread_of_values,
+                                (a[:, 2] % 4).astype(np.int8), a[:, 3] - 1))
+    merged, which = union_posts(tables)
+    want_rows, want_tags = naive_union(tables)
+    assert list(zip(merged.author.tolist(), merged.created_at.tolist(), merged.kind.tolist(),
+                    merged.ref_author.tolist(), strict=True)) == want_rows
+    assert which.tolist() == want_tags and len(want_rows) < 460
+
+
+def test_account_cities_lookup_by_array_or_search():
+    located = {k: (NYC if k % 3 else LA, LocationSource.PLACE if k % 2 else LocationSource.PROFILE)
+               for k in range(5, 400, 7)}
+    dense = AccountCities.from_located(located)
+    sparse = AccountCities.from_located({k * 10**9: v for k, v in located.items()})
+    query = np.array([-1, 0, 5, 6, 12, 19, 397, 398, 10**6, 7**9], dtype=np.int64)
+    want = [located[k][0].name if k in located else None for k in query.tolist()]
+    for cities, scale in ((dense, 1), (sparse, 10**9)):
+        got = cities.of(np.where(query >= 0, query * scale, query))
+        assert [cities.cities[c].name if c >= 0 else None for c in got.tolist()] == want
+    assert dense._table is not None and sparse._table is None
+    assert AccountCities.empty().of(query).tolist() == [-1] * len(query)
+
+
+def test_account_cities_from_columns_is_from_located():
+    located = {9: (LA, LocationSource.PLACE), 2: (ATH, LocationSource.PROFILE),
+               4: (LA, LocationSource.COORDINATES), 7: (NYC, LocationSource.PROFILE)}
+    want = AccountCities.from_located(located)
+    index = {ATH.id: 0, NYC.id: 1, LA.id: 2, ABQ.id: 3}
+    keys = np.array([9, 2, 4, 7])
+    got = AccountCities.from_columns(
+        keys, np.array([index[located[k][0].id] for k in keys.tolist()]),
+        np.array([list(LocationSource).index(located[k][1]) for k in keys.tolist()]),
+        [ATH, NYC, LA, ABQ])
+    assert [c.name for c in got.cities] == [c.name for c in want.cities] == \
+        ["Athens", "Los Angeles", "New York City"]  # in the order the sorted keys name them
+    for field in ("keys", "city", "source"):
+        assert np.array_equal(getattr(got, field), getattr(want, field))
+        assert getattr(got, field).dtype == getattr(want, field).dtype

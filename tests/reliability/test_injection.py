@@ -245,6 +245,9 @@ FIXED = {
     ("graph/store/sqlite.py", "column"): "_max(table, column): literal arguments only (checked below)",
     ("graph/store/sqlite.py", "table"): "_max(table, column): literal arguments only (checked below)",
     ("graph/store/sqlite.py", "RETWEET_CODES"): "a constant tuple of ints",
+    ("graph/store/sqlite.py", "POST_CONCAT"): "a constant SQL fragment (checked below)",
+    ("graph/store/sqlite.py", "EDGE_CONCAT"): "a constant SQL fragment (checked below)",
+    ("graph/store/sqlite.py", "sql"): "edges(): one of its literal queries (checked below)",
     ("graph/queries.py", "_ACCOUNT_BY.format(p=':handle')"): "a fixed SQL fragment, a placeholder",
     ("graph/queries.py", "_ACCOUNT_BY.format(p=':source')"): "a fixed SQL fragment, a placeholder",
     ("graph/queries.py", "_ACCOUNT_BY.format(p=':target')"): "a fixed SQL fragment, a placeholder",
@@ -310,6 +313,15 @@ def test_the_fixed_pieces_are_what_they_claim():
     from tagjack.graph.store.sqlite import RETWEET_CODES
 
     assert all(isinstance(c, int) for c in RETWEET_CODES)
+    concat = [n.value for n in ast.walk(sqlite) if isinstance(n, ast.Assign) and any(
+        isinstance(t, ast.Name) and t.id in ("POST_CONCAT", "EDGE_CONCAT") for t in n.targets)]
+    assert len(concat) == 2 and all(isinstance(v, ast.Constant) for v in concat)
+    sqls = [n.value for n in ast.walk(sqlite) if isinstance(n, ast.Assign | ast.AnnAssign)
+            and any(isinstance(t, ast.Name) and t.id == "sql"
+                    for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
+    assert sqls and all(isinstance(v, ast.Constant) or isinstance(v, ast.JoinedStr) and all(
+        isinstance(part, ast.Constant) or ast.unparse(part.value) == "RETWEET_CODES"
+        for part in v.values) for v in sqls)
     queries = ast.parse((REPO / "graph/queries.py").read_text(encoding="utf-8"))
     for call in ast.walk(queries):
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \

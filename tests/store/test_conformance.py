@@ -70,6 +70,33 @@ def test_hashtag_filtered_edges_and_posts_match_sqlite(store, reference, tmp_pat
             assert edges_by_ids(store, kind, tag) == edges_by_ids(reference, kind, tag), (tag, kind)
 
 
+def test_posts_of_tags_are_each_tags_posts(store, reference, tmp_path):
+    """One read of several tags gives, per tag as asked, what ``posts(hashtag=t)`` gives."""
+    load_sample(store, tmp_path)
+    counts = store.hashtag_counts()
+    asked = [*TAGS, "#SCOTUS", "ScOtUs", "scotus", "＃ｚｉｋａ", "nosuchtag", "#nosuchtag",
+             *sorted(counts)[:40]]
+    for s in (store, reference):
+        got = s.posts_of_tags(asked)
+        assert set(got) == set(asked)
+        for tag in asked:
+            one = s.posts(hashtag=tag)
+            for field in ("author", "created_at", "kind", "ref_author"):
+                assert np.array_equal(getattr(got[tag], field), getattr(one, field)), (tag, field)
+                assert getattr(got[tag], field).dtype == getattr(one, field).dtype
+        assert len(got["nosuchtag"]) == 0 and len(got["#SCOTUS"]) == counts["scotus"] > 0
+        assert s.posts_of_tags([]) == {}
+    for tag in asked:
+        assert posts_by_ids(store, tag) == posts_by_ids(reference, tag), tag
+
+
+def test_hashtag_counts_are_the_post_counts_of_hashtags(store, reference, tmp_path):
+    load_sample(store, tmp_path)
+    counts = store.hashtag_counts()
+    assert counts == {h.tag: h.posts for h in store.hashtags()} == reference.hashtag_counts()
+    assert all(len(store.posts(hashtag=t)) == n for t, n in counts.items())
+
+
 def test_posts_hashtags_cooccurrence_and_geo_match_sqlite(store, reference, tmp_path):
     load_sample(store, tmp_path)
     assert posts_by_ids(store) == posts_by_ids(reference)

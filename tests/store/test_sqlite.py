@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 
+import numpy as np
 import orjson
 import pytest
-from store_cases import ORIGINAL, A, B, C, tweet
+from store_cases import ORIGINAL, A, B, C, load_sample, tweet
 from tagjack.graph.errors import StoreUnavailable
 from tagjack.graph.ingest import RejectsFile, load_records
-from tagjack.graph.model import EdgeKind
+from tagjack.graph.model import EdgeKind, normalize_tag
 from tagjack.graph.readers.v1 import parse_v1
+from tagjack.graph.store import sqlite as sqlite_store
 from tagjack.graph.store.base import Batch
 from tagjack.graph.store.sqlite import SqliteStore
 
@@ -117,3 +119,55 @@ def test_two_connections_see_one_consistent_store(tmp_path):
         load(two, tmp_path, lines(LINES[2:]))
         assert one.status() == two.status()
     assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def row_posts(store: SqliteStore, hashtag: str | None = None) -> list[tuple]:
+    """posts() as one plain row read, the reference for the grouped read."""
+    if hashtag is None:
+        return store.db.execute("SELECT author, created_at, kind, coalesce(ref_author, -1) "
+                                "FROM posts ORDER BY pk").fetchall()
+    return store.db.execute("SELECT p.author, p.created_at, p.kind, coalesce(p.ref_author, -1) "
+                            "FROM post_tags t JOIN posts p ON p.pk = t.post WHERE t.tag = ? "
+                            "ORDER BY p.pk", (normalize_tag(hashtag),)).fetchall()
+
+
+def table_rows(table) -> list[tuple]:
+    return list(zip(table.author.tolist(), table.created_at.tolist(), table.kind.tolist(),
+                    table.ref_author.tolist(), strict=True))
+
+
+@pytest.mark.parametrize("post_range", [1 << 20, 64, 1])
+def test_grouped_post_reads_are_the_rows_in_pk_order(tmp_path, monkeypatch, post_range):
+    monkeypatch.setattr(sqlite_store, "POST_RANGE", post_range)  # one read per range of pks
+    store = SqliteStore(tmp_path / "s.db")
+    load_sample(store, tmp_path)
+    tags = sorted(store.hashtag_counts())
+    assert len(tags) > 20
+    assert table_rows(store.posts()) == row_posts(store) and len(row_posts(store)) == 721
+    together = store.posts_of_tags([*tags, "#SCOTUS", "nosuchtag"])
+    for tag in [*tags, "#SCOTUS", "nosuchtag"]:
+        assert table_rows(store.posts(hashtag=tag)) == table_rows(together[tag]) == \
+            row_posts(store, tag), tag
+        assert together[tag].kind.dtype == np.int8
+
+
+def test_edges_come_sorted_by_pair(tmp_path):
+    store = SqliteStore(tmp_path / "s.db")
+    load_sample(store, tmp_path)
+    for kind in EdgeKind:
+        for tag in (None, "scotus"):
+            e = store.edges(kind, hashtag=tag)
+            pairs = list(zip(e.source.tolist(), e.target.tolist(), strict=True))
+            assert pairs == sorted(set(pairs)) and (tag is not None or pairs), (kind, tag)
+
+
+def test_grouped_columns_are_put_in_order_and_checked():
+    parts = [np.array([[5, 2], [50, 20], [500, 200], [1, 0], [-1, 7]])]
+    table = sqlite_store._post_table(parts)  # SQLite does not promise group_concat's order
+    assert table_rows(table) == [(20, 200, 0, 7), (50, 500, 1, -1)]
+    edges = sqlite_store._by_pair(np.array([[2, 1, 1], [0, 9, 3], [1, 1, 1], [0, 0, 0],
+                                            [0, 0, 0]]))
+    assert edges[0].tolist() == [1, 1, 2] and edges[1].tolist() == [3, 9, 0]
+    assert sqlite_store._int_rows(2, ["1,-2", "3,4"]).tolist() == [[1, -2], [3, 4]]
+    with pytest.raises(ValueError, match="not 3"):
+        sqlite_store._int_rows(3, ["1,2"])
