@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
-import community as community_louvain  # python-louvain
 import igraph as ig
 import numpy as np
 from tagjack.graph.errors import TagjackError
@@ -66,6 +65,8 @@ def modularity(p: Projection, membership: np.ndarray) -> float:
 
 def louvain(p: Projection, *, seed: int, resolution: float = 1.0) -> Partition:
     """python-louvain (Blondel et al. 2008), the reference engine."""
+    import community as community_louvain  # python-louvain: with networkx, 0.1 s to import
+
     g = to_networkx(p)
     found = community_louvain.best_partition(g, weight="weight", random_state=seed,
                                              resolution=resolution)

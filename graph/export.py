@@ -29,6 +29,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
@@ -412,8 +413,16 @@ def xml_text(value: str) -> str:
 
 def _attr(value: Any) -> str:
     """An XML attribute value, quoted: forbidden characters gone, markup and whitespace escaped."""
-    return quoteattr(xml_text(value) if isinstance(value, str) else repr(value)
-                     if isinstance(value, float) else str(value))
+    if value.__class__ is int:  # most values: counts, ids, communities
+        return f'"{value}"'
+    if value.__class__ is float:
+        return f'"{value!r}"'
+    return _quoted(str(value))
+
+
+@lru_cache(maxsize=65_536)  # times, kinds, roles and cities repeat from node to node
+def _quoted(text: str) -> str:
+    return quoteattr(xml_text(text))
 
 
 def node_values(data: Export) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -39,6 +39,7 @@ SQLITE_BATCH_SIZE = 50_000
 GZIP_MAGIC = b"\x1f\x8b"
 
 _done = None  # per worker: the shared array of bytes read, one slot per slice
+_turns = None  # per worker: the lock the workers take turns at to write
 
 
 def load_path(store: Store, path: Path, *, fmt: str | None, rejects: RejectsFile,
@@ -98,10 +99,13 @@ def load_file_parallel(db: Path, path: Path, fmt: str, *, workers: int, rejects:
     ranges = slices(path, workers)
     context = multiprocessing.get_context("spawn")
     done = context.Array("q", len(ranges), lock=False)
+    # SQLite's own wait for its lock sleeps up to 100 ms at a time; a shared lock wakes the
+    # next writer the moment the last one commits
+    turns = context.Lock()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="tagjack-load-") as tmp, \
             ProcessPoolExecutor(len(ranges), mp_context=context, initializer=_init,
-                                initargs=(done,)) as pool:
+                                initargs=(done, turns)) as pool:
         futures = [pool.submit(_load_slice, str(db), str(path), fmt, i, start, end, batch_size,
                                str(Path(tmp) / f"rejects-{i}.jsonl"))
                    for i, (start, end) in enumerate(ranges)]
@@ -130,16 +134,17 @@ def _result(future: Future, path: Path):
                            hint="run the same command again to finish the load") from exc
 
 
-def _init(done) -> None:
-    global _done
-    _done = done
+def _init(done, turns) -> None:
+    global _done, _turns
+    _done, _turns = done, turns
 
 
 def _load_slice(db: str, path: str, fmt: str, index: int, start: int, end: int, batch_size: int,
                 rejects_path: str) -> tuple[LoadStats, str]:
     source = Path(path).name
     sink = RejectsFile(Path(rejects_path))
-    with SqliteStore(db) as store, Path(path).open("rb", buffering=READ_BUFFER) as fh:
+    with SqliteStore(db, turns=_turns) as store, \
+            Path(path).open("rb", buffering=READ_BUFFER) as fh:
         fh.seek(start)
         records = _numbered(SLICEABLE[fmt](_Slice(fh, start, end, index), source=source), path,
                             start)

@@ -7,11 +7,14 @@ key finds its node with ``np.searchsorted``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import igraph as ig
-import networkx as nx
 import numpy as np
 from tagjack.graph.store.base import EdgeTable
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ def to_igraph(p: Projection, *, directed: bool | None = None) -> ig.Graph:
 
 def to_networkx(p: Projection) -> nx.Graph:
     """A networkx graph whose nodes are account keys (for the python-louvain reference)."""
+    import networkx as nx  # 0.1 s to import; only the reference engine and tests need it
+
     g: nx.Graph = nx.DiGraph() if p.directed else nx.Graph()
     g.add_nodes_from(p.keys.tolist())
     g.add_weighted_edges_from(zip(p.keys[p.source].tolist(), p.keys[p.target].tolist(),

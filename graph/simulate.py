@@ -53,6 +53,7 @@ GLOBAL_POOL = 1024
 RECENT = 2000  # deliveries a duplicate may repeat
 PAGE = 100  # tweets per v2 response page
 PROGRESS_EVERY = 10_000
+MAX_HANDLE_TRIES = 50
 
 ORIGINAL, RETWEET, QUOTE, REPLY = range(4)
 HAS_TAG, HAS_ANY = 1, 2  # flags: carries the hashtag; carries it or a city variant
@@ -266,6 +267,7 @@ class Accounts:
         self.reserved.update(h.lower() for h in handles)
 
     def fresh_handle(self, r: Random, first: tuple[str, ...], last: tuple[str, ...]) -> str:
+        tries = 0
         while True:
             f, la = r.choice(first), r.choice(last)
             pattern = r.randrange(7)
@@ -283,9 +285,12 @@ class Accounts:
                 h = f.capitalize() + la.capitalize()
             else:
                 h = f"{f}_{la}{r.randrange(1, 100)}"
+            if tries >= MAX_HANDLE_TRIES:  # millions of accounts use the patterns up: number them
+                h = f"{f[:6]}{la[:1]}{len(self)}"
             h = h[:15]
             if h.lower() not in self.by_handle and h.lower() not in self.reserved:
                 return h
+            tries += 1
 
 
 @dataclass(frozen=True)

@@ -244,6 +244,7 @@ def parse_v1_time(text: str) -> datetime:
     return datetime.strptime(text, "%a %b %d %H:%M:%S %z %Y").astimezone(UTC)
 
 
+@lru_cache(maxsize=4096)
 def parse_iso_time(text: str) -> datetime:
     """'2014-04-22T18:00:00.000Z' (or any ISO-8601) -> aware UTC datetime."""
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))

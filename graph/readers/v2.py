@@ -149,11 +149,41 @@ def parse_v2_stream(fh: IO[bytes], *, source: str,
 
     ``includes`` expands tweets that come without their own (a ``data_`` file).
     """
+    seen = Seen()
     for item in json_values(fh, source=source):
         if isinstance(item, Reject):
             yield item
         else:
-            yield from _values(item[1], line=item[0], source=source, extra=includes)
+            yield from _values(item[1], line=item[0], source=source, extra=includes, seen=seen)
+
+
+@dataclass(slots=True)
+class Seen:
+    """What a stream has read already, so a page skips what earlier pages gave.
+
+    Every page repeats the users and referenced tweets its tweets point to. A
+    store keeps the first version of a post and skips an account row it wrote
+    as-is, so yielding them again changes nothing but the time a load takes.
+    Cleared past ``limit`` entries, so memory stays bounded.
+    """
+
+    users: dict[str, dict] = field(default_factory=dict)  # id -> the user object as read
+    tweets: set[str] = field(default_factory=set)  # ids of posts read
+    limit: int = 200_000
+
+    def user(self, user_id: str, user: dict) -> bool:
+        """Whether this very user object was read before; remembers it if not."""
+        if self.users.get(user_id) == user:
+            return True
+        if len(self.users) >= self.limit:
+            self.users.clear()
+        self.users[user_id] = user
+        return False
+
+    def tweet(self, tweet_id: str) -> None:
+        if len(self.tweets) >= self.limit:
+            self.tweets.clear()
+        self.tweets.add(tweet_id)
 
 
 def parse_v2(lines: Iterable[bytes], *, source: str,
@@ -166,16 +196,17 @@ def parse_v2(lines: Iterable[bytes], *, source: str,
             yield from _values(item[1], line=item[0], source=source, extra=includes)
 
 
-def _values(value: Any, *, line: int, source: str,
-            extra: Includes | None) -> Iterator[Record | Reject]:
+def _values(value: Any, *, line: int, source: str, extra: Includes | None,
+            seen: Seen | None = None) -> Iterator[Record | Reject]:
     """One parsed JSON value: a response page, a list of tweets (or pages), or a bare tweet."""
     if isinstance(value, list):
         pages = [v for v in value if isinstance(v, dict) and "data" in v]
         for page in pages:
-            yield from _values(page, line=line, source=source, extra=extra)
+            yield from _values(page, line=line, source=source, extra=extra, seen=seen)
         tweets = [v for v in value if not (isinstance(v, dict) and "data" in v)]
         if tweets:
-            yield from page_records(tweets, Includes().merged(extra), line=line, source=source)
+            yield from page_records(tweets, Includes().merged(extra), line=line, source=source,
+                                    seen=seen)
     elif not isinstance(value, dict):
         yield reject(source, line, f"not a tweet or response page: {type(value).__name__}", value)
     elif "data" in value:
@@ -185,11 +216,12 @@ def _values(value: Any, *, line: int, source: str,
             yield reject(source, line, "field 'data' is not a list of tweets", value)
             return
         yield from page_records(tweets, includes_of(value.get("includes")).merged(extra),
-                                line=line, source=source)
+                                line=line, source=source, seen=seen)
     elif _is_notice(value):
         return  # an includes-only object (academictwitteR users file) or an API error page
     else:
-        yield from page_records([value], Includes().merged(extra), line=line, source=source)
+        yield from page_records([value], Includes().merged(extra), line=line, source=source,
+                                seen=seen)
 
 
 def _is_notice(value: dict) -> bool:
@@ -198,20 +230,29 @@ def _is_notice(value: dict) -> bool:
     return bool({"users", "tweets", "places", "includes", "errors", "meta"} & value.keys())
 
 
-def page_records(tweets: list[Any], includes: Includes, *, line: int,
-                 source: str) -> Iterator[Record | Reject]:
-    """Accounts, includes-only posts, then the page's own posts (referenced ones first)."""
+def page_records(tweets: list[Any], includes: Includes, *, line: int, source: str,
+                 seen: Seen | None = None) -> Iterator[Record | Reject]:
+    """Accounts, includes-only posts, then the page's own posts (referenced ones first).
+
+    With ``seen``, users and included tweets read from earlier pages are skipped.
+    """
     own = {tid: t for t in tweets if isinstance(t, dict) and (tid := _optional_id(t.get("id")))}
     context = _Context(includes, own)
-    for user in includes.users.values():
+    for user_id, user in includes.users.items():
+        if seen is not None and seen.user(user_id, user):
+            continue
         if (found := account_of(user)) is not None:
             yield found
     for tweet_id, tweet in includes.tweets.items():
-        if tweet_id not in own:
-            try:
-                yield from list(context.tweet_records(tweet, depth=1))
-            except RECORD_ERRORS:
-                pass  # a broken expansion is left out, not the tweet that refers to it
+        if tweet_id in own or seen is not None and tweet_id in seen.tweets:
+            continue
+        try:
+            records = list(context.tweet_records(tweet, depth=1))
+        except RECORD_ERRORS:
+            continue  # a broken expansion is left out, not the tweet that refers to it
+        yield from records
+        if seen is not None:
+            seen.tweet(tweet_id)
     referenced = {r for t in own.values() for r in _reference_ids(t)}
     ordered = [t for tid, t in own.items() if tid in referenced]
     ordered += [t for t in tweets if not (isinstance(t, dict) and _optional_id(t.get("id"))
@@ -250,8 +291,9 @@ class _Context:
                 yield found
         refs = _references(tweet)
         embedded = yield from self._embedded(refs, depth)
-        mentions = yield from self._mentions(tweet)
-        yield self.post(tweet, tweet_id, author_id, refs, embedded, mentions)
+        entities = _entities(tweet)
+        mentions = yield from self._mentions(entities)
+        yield self.post(tweet, tweet_id, author_id, refs, embedded, mentions, entities)
 
     def _embedded(self, refs: list[dict], depth: int) -> Iterator[Record]:
         """Posts of flattened referenced tweets that the page does not hold; their ids -> tweet."""
@@ -270,10 +312,10 @@ class _Context:
                 yield from records
         return found
 
-    def _mentions(self, tweet: dict) -> Iterator[Account]:
+    def _mentions(self, entities: dict) -> Iterator[Account]:
         """Ids of the accounts a tweet mentions, in order; accounts not in includes are yielded."""
         ids: list[tuple[str, str]] = []
-        for mention in _objects(_entities(tweet).get("mentions")):
+        for mention in _objects(entities.get("mentions")):
             username = mention.get("username")
             username = username if isinstance(username, str) else ""
             mention_id = _optional_id(mention.get("id")) or self.includes.ids_by_handle.get(
@@ -288,13 +330,13 @@ class _Context:
         return ids
 
     def post(self, tweet: dict, tweet_id: str, author_id: str, refs: list[dict],
-             embedded: dict[str, dict], mentions: list[tuple[str, str]]) -> Post:
+             embedded: dict[str, dict], mentions: list[tuple[str, str]], entities: dict) -> Post:
         text = _text(tweet)
         kind, ref_id, ref_author = self._reference(tweet, text, refs, embedded, mentions)
-        tags = _tags(tweet)
+        tags = _tags(entities)
         original = embedded.get(ref_id) if kind is PostKind.RETWEET and ref_id else None
         if original is not None:  # v2 truncates a retweet's text, and its entities with it
-            tags += _tags(original)
+            tags += _tags(_entities(original))
         geo = tweet.get("geo")
         geo = geo if isinstance(geo, dict) else {}
         lang = tweet.get("lang")
@@ -409,8 +451,8 @@ def _text(tweet: dict) -> str:
     return text if isinstance(text, str) else ""
 
 
-def _tags(tweet: dict) -> list[str]:
-    return [h["tag"] for h in _objects(_entities(tweet).get("hashtags"))
+def _tags(entities: dict) -> list[str]:
+    return [h["tag"] for h in _objects(entities.get("hashtags"))
             if isinstance(h.get("tag"), str)]
 
 

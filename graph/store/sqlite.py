@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from importlib.resources import files
 from pathlib import Path
 from types import TracebackType
@@ -13,7 +14,7 @@ from typing import Self
 import numpy as np
 import orjson
 from tagjack.graph.errors import StoreUnavailable, WriteFailed
-from tagjack.graph.model import AccountEdge, EdgeKind, Place, Post, PostKind, normalize_tag
+from tagjack.graph.model import EdgeKind, Place, PostKind, normalize_tag
 from tagjack.graph.store.base import (
     KIND_CODES,
     AccountTable,
@@ -28,8 +29,8 @@ from tagjack.graph.store.base import (
     Results,
     Status,
     iter_chunks,
-    merge_account,
 )
+from tagjack.graph.store.sqlite_batch import STAGING, clear, merge, stage
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 120_000  # a second loader waits for the first one's batch
@@ -53,10 +54,11 @@ CANNOT_WRITE = frozenset({sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.
 class SqliteStore:
     """Store protocol over one SQLite file (``:memory:`` for tests)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, turns: AbstractContextManager | None = None) -> None:
+        """``turns``: a lock that writers sharing the file hold while they write (optional)."""
         self.path = str(path)
+        self._turns = turns or nullcontext()
         self.name = f"sqlite:{self.path}"
-        self._keys: dict[str, int] = {}  # account id -> key
         self._written: dict[str, int] = {}  # account id -> hash of the row this store last wrote
         try:
             self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
@@ -77,6 +79,7 @@ class SqliteStore:
         self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA temp_store = MEMORY")
         self.db.execute("PRAGMA cache_size = -131072")
+        self.db.executescript(STAGING)
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version == 0:
             schema = files("tagjack.graph.store").joinpath("sqlite_schema.sql").read_text()
@@ -89,141 +92,25 @@ class SqliteStore:
     # -- writing ---------------------------------------------------------
 
     def write_batch(self, batch: Batch) -> BatchCounts:
-        counts = BatchCounts()
         db = self.db
         try:
-            db.execute("BEGIN IMMEDIATE")
-            counts.accounts = self._upsert_accounts(batch)
-            counts.posts, counts.edges = self._insert_posts(batch.posts)
-            counts.edges += self._upsert_given_edges(batch.edges)
-            db.execute("COMMIT")
+            written = stage(db, batch, self._written)  # before the lock: see sqlite_batch
+            with self._turns:
+                db.execute("BEGIN IMMEDIATE")
+                counts = merge(db)
+                db.execute("COMMIT")
+            self._written.update(written)
         except BaseException as exc:
             if db.in_transaction:  # a COMMIT that failed (disk full) has rolled back already
                 db.execute("ROLLBACK")
-            self._keys.clear()  # keys handed out inside the rolled-back batch are void
             self._written.clear()
             if cannot_write(exc):
                 raise WriteFailed(f"cannot write to {self.path}: {exc}") from exc
             raise
+        finally:
+            if not db.in_transaction:
+                clear(db)
         return counts
-
-    def _upsert_accounts(self, batch: Batch) -> int:
-        merged: dict[str, tuple] = {}
-        for a in batch.accounts:
-            row = (a.id, a.handle, a.name, a.followers, a.location_text)
-            old = merged.get(a.id)
-            merged[a.id] = row if old is None or old == row else merge_account(old, row)
-        keys, written = self._keys, self._written
-        for stub in _referenced_ids(batch):
-            if stub not in merged and stub not in keys:
-                merged[stub] = (stub, stub[1:] if stub.startswith("@") else "", "", None, "")
-        # an account repeats in every tweet it posts: skip rows this store already wrote as-is
-        changed = [row for row in merged.values() if written.get(row[0]) != hash(row)]
-        if not changed:
-            return 0
-        before = self._max("accounts", "key")
-        self.db.executemany(
-            "INSERT INTO accounts (id, handle, name, followers, location_text) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-            "handle = max(handle, excluded.handle), name = max(name, excluded.name), "
-            "followers = CASE WHEN followers IS NULL THEN excluded.followers "
-            "WHEN excluded.followers IS NULL THEN followers "
-            "ELSE max(followers, excluded.followers) END, "
-            "location_text = max(location_text, excluded.location_text)",
-            changed,
-        )
-        written.update((row[0], hash(row)) for row in changed)
-        new = self.db.execute("SELECT id, key FROM accounts WHERE key > ?", (before,)).fetchall()
-        keys.update(new)
-        self._resolve_keys(row[0] for row in changed)
-        return len(new)
-
-    def _resolve_keys(self, ids: Iterable[str]) -> None:
-        missing = [i for i in ids if i not in self._keys]
-        for chunk in iter_chunks(missing, LOOKUP_CHUNK):
-            marks = ",".join("?" * len(chunk))
-            self._keys.update(self.db.execute(
-                f"SELECT id, key FROM accounts WHERE id IN ({marks})", chunk))
-
-    def _insert_posts(self, posts: list[Post]) -> tuple[int, int]:
-        """Insert posts not stored yet; tags, mentions and edge counts only for those."""
-        unique = list({p.id: p for p in posts}.values())
-        if not unique:
-            return 0, 0
-        first_pk = self._max("posts", "pk") + 1
-        keys = self._keys
-        self.db.executemany(
-            "INSERT OR IGNORE INTO posts (pk, id, author, created_at, kind, text, lang, ref_id, "
-            "ref_author, place_id, lat, lon) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            ((first_pk + i, p.id, keys[p.author_id], _epoch(p), KIND_CODES[p.kind], p.text, p.lang,
-              p.ref_id, keys[p.ref_author_id] if p.ref_author_id else None,
-              p.place.id if p.place else None,
-              *(p.coordinates if p.coordinates else (None, None)))
-             for i, p in enumerate(unique)))
-        # pks are given explicitly, so the rows at or above first_pk are exactly the new posts
-        inserted = self.db.execute("SELECT pk FROM posts WHERE pk >= ?", (first_pk,)).fetchall()
-        new = [(pk, unique[pk - first_pk]) for (pk,) in inserted]
-        if not new:
-            return 0, 0
-        self.db.executemany(
-            "INSERT OR IGNORE INTO places (id, full_name, country_code, lat, lon) VALUES (?,?,?,?,?)",
-            {p.place.id: (p.place.id, p.place.full_name, p.place.country_code, p.place.lat,
-                          p.place.lon) for _, p in new if p.place}.values())
-        self.db.executemany(
-            "INSERT OR IGNORE INTO post_tags (tag, post) VALUES (?, ?)",
-            ((t, pk) for pk, p in new for t in p.hashtags))
-        self.db.executemany(
-            "INSERT OR IGNORE INTO post_mentions (post, account) VALUES (?, ?)",
-            ((pk, keys[m]) for pk, p in new for m in p.mention_ids))
-        return len(new), self._add_interactions([p for _, p in new])
-
-    def _add_interactions(self, posts: list[Post]) -> int:
-        agg: dict[tuple[str, int, int], list[int]] = {}
-        keys = self._keys
-        for p in posts:
-            at = _epoch(p)
-            author = keys[p.author_id]
-            targets: list[tuple[str, int]] = []
-            if p.kind in (PostKind.RETWEET, PostKind.QUOTE) and p.ref_author_id:
-                targets.append((EdgeKind.RETWEET.value, keys[p.ref_author_id]))
-            targets.extend((EdgeKind.MENTION.value, keys[m]) for m in p.mention_ids)
-            for kind, target in targets:
-                if target == author:
-                    continue
-                row = agg.get((kind, author, target))
-                if row is None:
-                    agg[(kind, author, target)] = [1, at, at]
-                else:
-                    row[0] += 1
-                    row[1] = min(row[1], at)
-                    row[2] = max(row[2], at)
-        self.db.executemany(
-            "INSERT INTO edges (kind, source, target, count, first_at, last_at) VALUES (?,?,?,?,?,?) "
-            "ON CONFLICT (kind, source, target) DO UPDATE SET count = count + excluded.count, "
-            "first_at = min(first_at, excluded.first_at), last_at = max(last_at, excluded.last_at)",
-            ((k, s, t, c, f, la) for (k, s, t), (c, f, la) in agg.items()))
-        return sum(v[0] for v in agg.values())
-
-    def _upsert_given_edges(self, edges: list[AccountEdge]) -> int:
-        if not edges:
-            return 0
-        keys = self._keys
-        rows = {}
-        for e in edges:
-            rows[(e.kind.value, keys[e.source_id], keys[e.target_id])] = (
-                e.weight, _epoch_or_none(e.first_at), _epoch_or_none(e.last_at or e.first_at))
-        before = self.db.total_changes
-        self.db.executemany(
-            "INSERT INTO given_edges (kind, source, target, count, first_at, last_at) "
-            "VALUES (?,?,?,?,?,?) ON CONFLICT (kind, source, target) DO UPDATE SET "
-            "count = excluded.count, first_at = excluded.first_at, last_at = excluded.last_at "
-            "WHERE count <> excluded.count OR first_at IS NOT excluded.first_at "
-            "OR last_at IS NOT excluded.last_at",
-            ((k, s, t, *v) for (k, s, t), v in rows.items()))
-        return self.db.total_changes - before
-
-    def _max(self, table: str, column: str) -> int:
-        return self.db.execute(f"SELECT coalesce(max({column}), 0) FROM {table}").fetchone()[0]
 
     # -- reading ---------------------------------------------------------
 
@@ -429,25 +316,6 @@ def cannot_write(exc: BaseException) -> bool:
     """Whether a write failed for a reason outside tagjack (disk full, read-only, locked)."""
     code = getattr(exc, "sqlite_errorcode", None)
     return isinstance(exc, sqlite3.DatabaseError) and code is not None and code & 0xFF in CANNOT_WRITE
-
-
-def _referenced_ids(batch: Batch) -> Iterator[str]:
-    for p in batch.posts:
-        yield p.author_id
-        if p.ref_author_id:
-            yield p.ref_author_id
-        yield from p.mention_ids
-    for e in batch.edges:
-        yield e.source_id
-        yield e.target_id
-
-
-def _epoch(post: Post) -> int:
-    return int(post.created_at.timestamp())
-
-
-def _epoch_or_none(value) -> int | None:
-    return int(value.timestamp()) if value is not None else None
 
 
 def _nullable(values: np.ndarray) -> list[int | None]:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 
 import pytest
+from tagjack.graph.ingest import RejectsFile, load_records
 from tagjack.graph.model import Account, Post, PostKind, Reject
-from tagjack.graph.readers.v2 import parse_v2, read_v2
+from tagjack.graph.readers.v2 import parse_v2, parse_v2_stream, read_v2
+from tagjack.graph.simulate import simulate
+from tagjack.graph.store.sqlite import SqliteStore
 
 from .helpers import GOLDEN, check_golden
 
@@ -132,3 +136,20 @@ def test_broken_users_file_is_one_reject(tmp_path):
 def test_parse_v2_takes_byte_lines():
     lines = (V2 / "retweet.jsonl").read_bytes().splitlines(keepends=True)
     assert list(parse_v2(lines, source="retweet.jsonl")) == list(read_v2(V2 / "retweet.jsonl"))
+
+
+def test_a_stream_reads_repeated_includes_once_and_stores_the_same(tmp_path):
+    """Pages repeat the users and tweets they point to; a stream skips what it has read, and
+    the store ends up exactly as if every page had been read in full."""
+    simulate(tmp_path / "sim", tweets=4_000, fmt="v2", seed=3)
+    lines = (tmp_path / "sim" / "tweets.jsonl").read_bytes().splitlines(keepends=True)
+    streamed = list(parse_v2_stream(io.BytesIO(b"".join(lines)), source="t.jsonl"))
+    every_page = list(parse_v2(lines, source="t.jsonl"))
+    assert len(streamed) < 0.8 * len(every_page)
+    tables = []
+    for records in (streamed, every_page):
+        with SqliteStore.in_memory() as store:
+            load_records(store, records, rejects=RejectsFile(tmp_path / "r.jsonl"))
+            tables.append([list(store.db.execute(f"SELECT * FROM {t} ORDER BY 1, 2"))
+                           for t in ("accounts", "posts", "post_tags", "post_mentions", "edges")])
+    assert tables[0] == tables[1]
