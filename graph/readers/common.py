@@ -285,7 +285,7 @@ class Originals(dict):
     ``limit``, so memory stays bounded.
     """
 
-    limit = 200_000
+    limit = 50_000
 
     def remember(self, post: Post) -> None:
         if len(self) >= self.limit:

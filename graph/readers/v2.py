@@ -169,7 +169,7 @@ class Seen:
 
     users: dict[str, dict] = field(default_factory=dict)  # id -> the user object as read
     tweets: set[str] = field(default_factory=set)  # ids of posts read
-    limit: int = 200_000
+    limit: int = 50_000
 
     def user(self, user_id: str, user: dict) -> bool:
         """Whether this very user object was read before; remembers it if not."""

@@ -34,6 +34,17 @@ class Batch:
     def __len__(self) -> int:
         return len(self.accounts) + len(self.posts) + len(self.edges)
 
+    def referenced_ids(self) -> Iterator[str]:
+        """Ids of the accounts the posts and edges refer to (with repeats)."""
+        for p in self.posts:
+            yield p.author_id
+            if p.ref_author_id:
+                yield p.ref_author_id
+            yield from p.mention_ids
+        for e in self.edges:
+            yield e.source_id
+            yield e.target_id
+
 
 @dataclass(slots=True)
 class BatchCounts:

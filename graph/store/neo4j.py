@@ -24,7 +24,7 @@ import logging
 import os
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -685,23 +685,12 @@ def _account_rows(batch: Batch, written: Mapping[str, int]) -> list[dict]:
             row = merge_account(tuple(old.values()), row)
         merged[a.id] = dict(zip(("id", "handle", "name", "followers", "location_text"), row,
                                 strict=True))
-    for stub in _referenced_ids(batch):
+    for stub in batch.referenced_ids():
         if stub not in merged and stub not in written:
             merged[stub] = {"id": stub, "handle": stub[1:] if stub.startswith("@") else "",
                             "name": "", "followers": None, "location_text": ""}
     changed = [r for r in merged.values() if written.get(r["id"]) != _row_hash(r)]
     return sorted(changed, key=lambda r: r["id"])  # one lock order: fewer deadlocks
-
-
-def _referenced_ids(batch: Batch) -> Iterator[str]:
-    for p in batch.posts:
-        yield p.author_id
-        if p.ref_author_id:
-            yield p.ref_author_id
-        yield from p.mention_ids
-    for e in batch.edges:
-        yield e.source_id
-        yield e.target_id
 
 
 def _post_row(p: Post) -> dict:

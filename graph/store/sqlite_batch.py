@@ -176,7 +176,7 @@ def _account_rows(batch: Batch, written: dict[str, int]) -> list[tuple]:
         row = (a.id, a.handle, a.name, a.followers, a.location_text)
         old = merged.get(a.id)
         merged[a.id] = row if old is None or old == row else merge_account(old, row)
-    for stub in _referenced_ids(batch):  # known only as an id: a row that merges to nothing
+    for stub in batch.referenced_ids():  # known only as an id: a row that merges to nothing
         if stub not in merged and stub not in written:
             merged[stub] = (stub, stub[1:] if stub.startswith("@") else "", "", None, "")
     return [row for row in merged.values() if written.get(row[0]) != hash(row)]
@@ -197,17 +197,6 @@ def _given_rows(batch: Batch) -> Iterator[tuple]:
             e.weight, _epoch_or_none(e.first_at), _epoch_or_none(e.last_at or e.first_at))
     for key, value in rows.items():
         yield (*key, *value)
-
-
-def _referenced_ids(batch: Batch) -> Iterator[str]:
-    for p in batch.posts:
-        yield p.author_id
-        if p.ref_author_id:
-            yield p.ref_author_id
-        yield from p.mention_ids
-    for e in batch.edges:
-        yield e.source_id
-        yield e.target_id
 
 
 def _epoch_or_none(value) -> int | None:
