@@ -516,14 +516,19 @@ def write_gexf(data: Export, fh: IO[bytes]) -> None:
             f'<attvalue for="{node_ids[k]}" value={_attr(v)}/>' for k, v in values.items())
             + "</attvalues></node>")
     out.add("</nodes>\n<edges>")
-    for j, (s, t, values) in enumerate(edge_values(data)):
-        kind = values.pop("type")
-        when = (f" start={_attr(values['first_at'])} end={_attr(values['last_at'])}"
-                if "first_at" in values else "")
-        out.add(f'<edge id="e{j}" source={ids[s]} target={ids[t]} weight="{values.pop("weight")}" '
-                f'label="{kind}"{when}><attvalues><attvalue for="0" value="{kind}"/>' + "".join(
-                    f'<attvalue for="{edge_ids[k]}" value={_attr(v)}/>' for k, v in values.items())
-                + "</attvalues></edge>")
+    e = data.edges
+    # kinds and ISO times need no escaping; edges are most of a file, so they are written flat
+    first, last = iso_column(e.first_at), iso_column(e.last_at)
+    for j, (kind, s, t, w, f, z) in enumerate(zip(e.kind, e.source.tolist(), e.target.tolist(),
+                                                  e.weight.tolist(), first, last, strict=True)):
+        head = f'<edge id="e{j}" source={ids[s]} target={ids[t]} weight="{w}" label="{kind}"'
+        kind_value = f'<attvalue for="{edge_ids["kind"]}" value="{kind}"/>'
+        if f is None:
+            out.add(f"{head}><attvalues>{kind_value}</attvalues></edge>")
+        else:
+            out.add(f'{head} start="{f}" end="{z}"><attvalues>{kind_value}'
+                    f'<attvalue for="{edge_ids["first_at"]}" value="{f}"/>'
+                    f'<attvalue for="{edge_ids["last_at"]}" value="{z}"/></attvalues></edge>')
     out.add("</edges>\n</graph>\n</gexf>")
     out.flush()
 
