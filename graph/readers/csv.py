@@ -23,6 +23,7 @@ import orjson
 from tagjack.graph.model import Account, Place, Post, PostKind, Record, Reject, handle_id
 from tagjack.graph.readers.common import (
     RECORD_ERRORS,
+    RT_PREFIX,
     Progress,
     bbox_centre,
     count_or_none,
@@ -35,7 +36,6 @@ from tagjack.graph.readers.common import (
     unique_tags,
 )
 
-RT_PREFIX = re.compile(r"^RT @(\w{1,15}):")
 TAG_SPLIT = re.compile(r"[\s,;]+")
 STATUS_URL = re.compile(r"(?:twitter|x)\.com/(\w{1,15})/status(?:es)?/(\d+)")
 ID_COLUMNS = ("author_id", "author.id")

@@ -21,6 +21,7 @@ from tagjack.graph.readers.common import (
     MAX_DOCUMENT_BYTES,
     MAX_NESTING,
     RECORD_ERRORS,
+    RT_PREFIX,
     BadRecord,
     Progress,
     bbox_centre,
@@ -39,7 +40,6 @@ from tagjack.graph.readers.common import (
 
 log = logging.getLogger(__name__)
 
-RT_PREFIX = re.compile(r"^RT @(\w{1,15}):")
 DATA_FILE = re.compile(r"^data_(.+)\.json(\.gz)?$")
 USERS_FILE = re.compile(r"^users_(.+)\.json(\.gz)?$")
 REFERENCE_KINDS = {"retweeted": PostKind.RETWEET, "quoted": PostKind.QUOTE,

@@ -7,7 +7,7 @@ an integer *account key* that is stable within one open store), so a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Protocol, Self
@@ -21,6 +21,9 @@ KIND_CODES: dict[PostKind, int] = {
     PostKind.QUOTE: 2,
     PostKind.REPLY: 3,
 }
+# the kinds of post that make a RETWEETED edge: quotes count as retweets
+RETWEET_CODES = (KIND_CODES[PostKind.RETWEET], KIND_CODES[PostKind.QUOTE])
+ACCOUNT_FIELDS = ("id", "handle", "name", "followers", "location_text")
 
 
 @dataclass(slots=True)
@@ -229,3 +232,22 @@ def merge_account(old: tuple, new: tuple) -> tuple:
     """
     followers = old[3] if new[3] is None else new[3] if old[3] is None else max(old[3], new[3])
     return (old[0], max(old[1], new[1]), max(old[2], new[2]), followers, max(old[4], new[4]))
+
+
+def account_rows(batch: Batch, written: Mapping[str, int]) -> list[tuple]:
+    """The account rows (ACCOUNT_FIELDS) a store must write for ``batch``.
+
+    An account seen twice in the batch is merged (``merge_account``); an id the
+    batch only refers to gets a stub row that merges to nothing. ``written`` maps
+    ids to the hash of the row last stored for them: an account repeats in every
+    tweet it posts, and a row already stored as-is is left out.
+    """
+    merged: dict[str, tuple] = {}
+    for a in batch.accounts:
+        row = (a.id, a.handle, a.name, a.followers, a.location_text)
+        old = merged.get(a.id)
+        merged[a.id] = row if old is None or old == row else merge_account(old, row)
+    for stub in batch.referenced_ids():
+        if stub not in merged and stub not in written:
+            merged[stub] = (stub, stub[1:] if stub.startswith("@") else "", "", None, "")
+    return [row for row in merged.values() if written.get(row[0]) != hash(row)]

@@ -53,6 +53,7 @@ from tagjack.graph.network import Projection
 from tagjack.graph.network import projection as network_projection
 from tagjack.graph.queries import QUERIES, Rows, iso_utc
 from tagjack.graph.store.base import (
+    ACCOUNT_FIELDS,
     KIND_CODES,
     AccountTable,
     Batch,
@@ -65,8 +66,8 @@ from tagjack.graph.store.base import (
     PostTable,
     Results,
     Status,
+    account_rows,
     iter_chunks,
-    merge_account,
 )
 
 log = logging.getLogger(__name__)
@@ -677,20 +678,8 @@ def _row_hash(row: dict) -> int:
 
 
 def _account_rows(batch: Batch, written: Mapping[str, int]) -> list[dict]:
-    merged: dict[str, dict] = {}
-    for a in batch.accounts:
-        row = (a.id, a.handle, a.name, a.followers, a.location_text)
-        old = merged.get(a.id)
-        if old is not None:
-            row = merge_account(tuple(old.values()), row)
-        merged[a.id] = dict(zip(("id", "handle", "name", "followers", "location_text"), row,
-                                strict=True))
-    for stub in batch.referenced_ids():
-        if stub not in merged and stub not in written:
-            merged[stub] = {"id": stub, "handle": stub[1:] if stub.startswith("@") else "",
-                            "name": "", "followers": None, "location_text": ""}
-    changed = [r for r in merged.values() if written.get(r["id"]) != _row_hash(r)]
-    return sorted(changed, key=lambda r: r["id"])  # one lock order: fewer deadlocks
+    rows = [dict(zip(ACCOUNT_FIELDS, row, strict=True)) for row in account_rows(batch, written)]
+    return sorted(rows, key=lambda r: r["id"])  # one lock order: fewer deadlocks
 
 
 def _post_row(p: Post) -> dict:

@@ -14,9 +14,9 @@ from typing import Self
 import numpy as np
 import orjson
 from tagjack.graph.errors import StoreUnavailable, WriteFailed
-from tagjack.graph.model import EdgeKind, Place, PostKind, normalize_tag
+from tagjack.graph.model import EdgeKind, Place, normalize_tag
 from tagjack.graph.store.base import (
-    KIND_CODES,
+    RETWEET_CODES,
     AccountTable,
     Batch,
     BatchCounts,
@@ -44,7 +44,6 @@ EDGE_CONCAT = ("count(*), group_concat(source), group_concat(target), group_conc
                "group_concat(first_at), group_concat(last_at)")
 POST_CONCAT = ("count(*), group_concat(p.pk), group_concat(p.author), group_concat(p.created_at), "
                "group_concat(p.kind), group_concat(coalesce(p.ref_author, -1))")
-RETWEET_CODES = (KIND_CODES[PostKind.RETWEET], KIND_CODES[PostKind.QUOTE])
 # SQLite result codes a user can act on (free space, permissions, another writer), not bugs
 CANNOT_WRITE = frozenset({sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR,
                           sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN,

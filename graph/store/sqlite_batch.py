@@ -17,10 +17,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
-from tagjack.graph.model import Post, PostKind
-from tagjack.graph.store.base import KIND_CODES, Batch, BatchCounts, merge_account
-
-RETWEET_CODES = (KIND_CODES[PostKind.RETWEET], KIND_CODES[PostKind.QUOTE])
+from tagjack.graph.model import Post
+from tagjack.graph.store.base import (
+    KIND_CODES,
+    RETWEET_CODES,
+    Batch,
+    BatchCounts,
+    account_rows,
+)
 
 STAGING = """
 CREATE TEMP TABLE IF NOT EXISTS staged_accounts (
@@ -119,7 +123,7 @@ def stage(db: sqlite3.Connection, batch: Batch, written: dict[str, int]) -> dict
     already stored as-is is not staged again. Returns the entries to add to
     ``written`` once the batch is committed.
     """
-    accounts = _account_rows(batch, written)
+    accounts = account_rows(batch, written)
     posts = list({p.id: p for p in batch.posts}.values())  # a post twice in a batch: the last
     db.execute("BEGIN")
     try:
@@ -168,18 +172,6 @@ def clear(db: sqlite3.Connection) -> None:
     for statement in CLEAR:
         db.execute(statement)
     db.execute("COMMIT")
-
-
-def _account_rows(batch: Batch, written: dict[str, int]) -> list[tuple]:
-    merged: dict[str, tuple] = {}
-    for a in batch.accounts:
-        row = (a.id, a.handle, a.name, a.followers, a.location_text)
-        old = merged.get(a.id)
-        merged[a.id] = row if old is None or old == row else merge_account(old, row)
-    for stub in batch.referenced_ids():  # known only as an id: a row that merges to nothing
-        if stub not in merged and stub not in written:
-            merged[stub] = (stub, stub[1:] if stub.startswith("@") else "", "", None, "")
-    return [row for row in merged.values() if written.get(row[0]) != hash(row)]
 
 
 def _post_rows(posts: list[Post]) -> Iterator[tuple]:
