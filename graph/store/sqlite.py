@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -30,7 +31,7 @@ from tagjack.graph.store.base import (
     Status,
     iter_chunks,
 )
-from tagjack.graph.store.sqlite_batch import STAGING, clear, merge, stage
+from tagjack.graph.store.sqlite_batch import clear, merge, stage
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 120_000  # a second loader waits for the first one's batch
@@ -62,7 +63,7 @@ class SqliteStore:
         try:
             self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
                                       isolation_level=None, check_same_thread=False)
-            self._prepare()
+            self._prepare_waiting()
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"cannot open {self.path}: {exc}",
                                    hint="check the path, its permissions and free disk space") from exc
@@ -71,6 +72,25 @@ class SqliteStore:
     def in_memory(cls) -> Self:
         return cls(":memory:")
 
+    def _prepare_waiting(self) -> None:
+        """``_prepare``, tried again while the file is locked, up to the busy timeout.
+
+        Opening a store other processes are creating or closing can meet SQLite's
+        locks in a state where it says "database is locked" at once instead of
+        waiting (a journal-mode change, a closing connection's checkpoint).
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._prepare()
+                return
+            except sqlite3.OperationalError as exc:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
     def _prepare(self) -> None:
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if self.path != ":memory:":
@@ -78,7 +98,6 @@ class SqliteStore:
         self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA temp_store = MEMORY")
         self.db.execute("PRAGMA cache_size = -131072")
-        self.db.executescript(STAGING)
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version == 0:
             schema = files("tagjack.graph.store").joinpath("sqlite_schema.sql").read_text()
@@ -92,6 +111,7 @@ class SqliteStore:
 
     def write_batch(self, batch: Batch) -> BatchCounts:
         db = self.db
+        written = None
         try:
             written = stage(db, batch, self._written)  # before the lock: see sqlite_batch
             with self._turns:
@@ -107,7 +127,7 @@ class SqliteStore:
                 raise WriteFailed(f"cannot write to {self.path}: {exc}") from exc
             raise
         finally:
-            if not db.in_transaction:
+            if written is not None and not db.in_transaction:  # a failed stage rolled back
                 clear(db)
         return counts
 

@@ -26,19 +26,21 @@ from tagjack.graph.store.base import (
     account_rows,
 )
 
-STAGING = """
-CREATE TEMP TABLE IF NOT EXISTS staged_accounts (
-    id TEXT PRIMARY KEY, handle TEXT, name TEXT, followers INTEGER, location_text TEXT);
-CREATE TEMP TABLE IF NOT EXISTS staged_posts (
-    seq INTEGER PRIMARY KEY, id TEXT, author_id TEXT, created_at INTEGER, kind INTEGER, text TEXT,
-    lang TEXT, ref_id TEXT, ref_author_id TEXT, place_id TEXT, lat REAL, lon REAL);
-CREATE TEMP TABLE IF NOT EXISTS staged_tags (post_id TEXT, tag TEXT);
-CREATE TEMP TABLE IF NOT EXISTS staged_mentions (post_id TEXT, account_id TEXT);
-CREATE TEMP TABLE IF NOT EXISTS staged_places (
-    id TEXT PRIMARY KEY, full_name TEXT, country_code TEXT, lat REAL, lon REAL);
-CREATE TEMP TABLE IF NOT EXISTS staged_given (
-    kind TEXT, source_id TEXT, target_id TEXT, count INTEGER, first_at INTEGER, last_at INTEGER);
-"""
+# made by the first batch a connection writes, not when a store opens: a command that only
+# reads needs none, and loads racing to create one store must not also race over these
+STAGING = (
+    "CREATE TEMP TABLE IF NOT EXISTS staged_accounts (id TEXT PRIMARY KEY, handle TEXT, "
+    "name TEXT, followers INTEGER, location_text TEXT)",
+    "CREATE TEMP TABLE IF NOT EXISTS staged_posts (seq INTEGER PRIMARY KEY, id TEXT, "
+    "author_id TEXT, created_at INTEGER, kind INTEGER, text TEXT, lang TEXT, ref_id TEXT, "
+    "ref_author_id TEXT, place_id TEXT, lat REAL, lon REAL)",
+    "CREATE TEMP TABLE IF NOT EXISTS staged_tags (post_id TEXT, tag TEXT)",
+    "CREATE TEMP TABLE IF NOT EXISTS staged_mentions (post_id TEXT, account_id TEXT)",
+    "CREATE TEMP TABLE IF NOT EXISTS staged_places (id TEXT PRIMARY KEY, full_name TEXT, "
+    "country_code TEXT, lat REAL, lon REAL)",
+    "CREATE TEMP TABLE IF NOT EXISTS staged_given (kind TEXT, source_id TEXT, target_id TEXT, "
+    "count INTEGER, first_at INTEGER, last_at INTEGER)",
+)
 CLEAR = ("DELETE FROM staged_accounts", "DELETE FROM staged_posts", "DELETE FROM staged_tags",
          "DELETE FROM staged_mentions", "DELETE FROM staged_places", "DELETE FROM staged_given")
 
@@ -127,6 +129,8 @@ def stage(db: sqlite3.Connection, batch: Batch, written: dict[str, int]) -> dict
     posts = list({p.id: p for p in batch.posts}.values())  # a post twice in a batch: the last
     db.execute("BEGIN")
     try:
+        for statement in STAGING:
+            db.execute(statement)
         db.executemany("INSERT INTO staged_accounts VALUES (?, ?, ?, ?, ?)", accounts)
         db.executemany("INSERT INTO staged_posts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                        _post_rows(posts))
