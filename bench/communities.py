@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tagjack.graph.communities import Partition, leiden, louvain
+from tagjack.graph.analytics.communities import Partition, leiden, louvain
+from tagjack.graph.analytics.projection import Projection, projection
 from tagjack.graph.model import EdgeKind
-from tagjack.graph.network import Projection, projection
 from tagjack.graph.store.sqlite import SqliteStore
 
 from bench.inputs import SEED, WORK, loaded_store

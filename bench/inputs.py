@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "bench" / "work"
 SEED = 1
 HASHTAG = "#MyNYPD"
-SIMULATOR_SOURCES = ("graph/simulate.py", "graph/scenario.py")
+SIMULATOR_SOURCES = ("graph/simulation",)
 STORE_SOURCES = ("graph", "cli")  # the reader, ingest and store code that makes a store
 
 

@@ -15,9 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from tagjack.graph.ingest import DEFAULT_BATCH_SIZE, LoadStats, RejectsFile, load_records
-from tagjack.graph.readers.v1 import read_v1
-from tagjack.graph.simulate import simulate
+from tagjack.graph.ingest.batches import DEFAULT_BATCH_SIZE, LoadStats, RejectsFile, load_records
+from tagjack.graph.ingest.readers.v1 import read_v1
+from tagjack.graph.simulation.simulate import simulate
 from tagjack.graph.store.sqlite import SqliteStore
 
 

@@ -9,7 +9,7 @@ from tagjack.cli.answers import QuietOption, print_profile, stages
 from tagjack.cli.errors import user_errors
 from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, open_store
 from tagjack.cli.render import print_json
-from tagjack.graph.analysis import account_profile, account_profile_json
+from tagjack.graph.analytics.pipeline import account_profile, account_profile_json
 
 
 def account(

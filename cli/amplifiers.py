@@ -9,8 +9,8 @@ from tagjack.cli.answers import QuietOption, print_amplifiers, stages
 from tagjack.cli.errors import user_errors
 from tagjack.cli.options import DbOption, HashtagOption, JsonOption, Neo4jOption, open_store
 from tagjack.cli.render import print_json
-from tagjack.graph.analysis import amplifier_rows
-from tagjack.graph.influence import amplifier_json
+from tagjack.graph.analytics.influence import amplifier_json
+from tagjack.graph.analytics.pipeline import amplifier_rows
 
 
 def amplifiers(

@@ -28,10 +28,10 @@ from tagjack.cli.options import (
     open_store,
 )
 from tagjack.cli.render import out, print_json
-from tagjack.graph.analysis import analysis_json, summary_text
-from tagjack.graph.analysis import analyze as run_analysis
-from tagjack.graph.communities import ENGINES
-from tagjack.graph.hijack import Thresholds
+from tagjack.graph.analytics.communities import ENGINES
+from tagjack.graph.analytics.hijack import Thresholds
+from tagjack.graph.analytics.pipeline import analysis_json, summary_text
+from tagjack.graph.analytics.pipeline import analyze as run_analysis
 
 EngineOption = Annotated[str, typer.Option(
     "--engine", help=f"Community engine: {', '.join(ENGINES)} (gds runs inside Neo4j).")]

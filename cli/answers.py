@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 from tagjack.cli.errors import err
 from tagjack.cli.render import out, print_table
-from tagjack.graph.analysis import AccountProfile
-from tagjack.graph.hijack import CommunitySummary, Hijack
-from tagjack.graph.influence import Amplifier
-from tagjack.graph.spread import Spread
+from tagjack.graph.analytics.hijack import CommunitySummary, Hijack
+from tagjack.graph.analytics.influence import Amplifier
+from tagjack.graph.analytics.pipeline import AccountProfile
+from tagjack.graph.analytics.spread import Spread
 from tagjack.graph.times import iso
 
 WindowOption = Annotated[str, typer.Option(

@@ -9,8 +9,8 @@ from tagjack.cli.answers import QuietOption, print_communities, stages
 from tagjack.cli.errors import user_errors
 from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, open_store
 from tagjack.cli.render import print_json
-from tagjack.graph.analysis import community_rows
-from tagjack.graph.hijack import community_summary_json
+from tagjack.graph.analytics.hijack import community_summary_json
+from tagjack.graph.analytics.pipeline import community_rows
 
 
 def communities(

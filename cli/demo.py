@@ -12,7 +12,7 @@ from tagjack.cli.load import load
 from tagjack.cli.options import open_store
 from tagjack.cli.render import out
 from tagjack.cli.simulate import simulate
-from tagjack.graph.report import write_report
+from tagjack.graph.outputs.report import write_report
 
 DEMO_TAG = "#MyNYPD"
 

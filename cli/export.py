@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from tagjack.cli.errors import err, user_errors
 from tagjack.cli.options import DbOption, HashtagOption, Neo4jOption, open_store
-from tagjack.graph.export import FORMATS, export_data, write_export
+from tagjack.graph.outputs.export import FORMATS, export_data, write_export
 
 
 def export(

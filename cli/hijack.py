@@ -18,8 +18,8 @@ from tagjack.cli.answers import (
 from tagjack.cli.errors import user_errors
 from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, open_store
 from tagjack.cli.render import print_json
-from tagjack.graph.analysis import hijack_report
-from tagjack.graph.hijack import Thresholds, hijack_json
+from tagjack.graph.analytics.hijack import Thresholds, hijack_json
+from tagjack.graph.analytics.pipeline import hijack_report
 
 RequiredHashtag = Annotated[str, typer.Option(
     "--hashtag", "-t", help="Hashtag to analyse, e.g. '#MyNYPD' (case-insensitive).")]

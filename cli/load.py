@@ -10,9 +10,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Tr
 from tagjack.cli.errors import err, user_errors
 from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, db_path, open_store
 from tagjack.cli.render import print_json, print_table
-from tagjack.graph.ingest import DEFAULT_BATCH_SIZE, LoadStats, RejectsFile
-from tagjack.graph.loader import SQLITE_BATCH_SIZE, load_path
-from tagjack.graph.readers.detect import FORMATS, input_files
+from tagjack.graph.ingest.batches import DEFAULT_BATCH_SIZE, LoadStats, RejectsFile
+from tagjack.graph.ingest.loader import SQLITE_BATCH_SIZE, load_path
+from tagjack.graph.ingest.readers.detect import FORMATS, input_files
 
 
 def load(

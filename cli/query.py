@@ -8,7 +8,7 @@ import typer
 from tagjack.cli.errors import user_errors
 from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, open_store
 from tagjack.cli.render import print_json, print_table
-from tagjack.graph.queries import QUERIES, QueryParamError, bind, get_query, run_query, signature
+from tagjack.graph.store.queries import QUERIES, QueryParamError, bind, get_query, run_query, signature
 
 ParamOption = Annotated[list[str] | None, typer.Option(
     "--param", "-p", help="A parameter as NAME=VALUE; repeat for more.", show_default=False)]

@@ -10,7 +10,7 @@ from tagjack.cli.answers import OriginOption, parse_window
 from tagjack.cli.errors import err, user_errors
 from tagjack.cli.hijack import RequiredHashtag
 from tagjack.cli.options import DbOption, Neo4jOption, open_store
-from tagjack.graph.report import NETWORK_SIZE, write_report
+from tagjack.graph.outputs.report import NETWORK_SIZE, write_report
 
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")]
 

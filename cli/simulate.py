@@ -9,8 +9,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from tagjack.cli.errors import err, user_errors
 from tagjack.cli.options import SeedOption
-from tagjack.graph.simulate import Scenario
-from tagjack.graph.simulate import simulate as simulate_case
+from tagjack.graph.simulation.simulate import Scenario
+from tagjack.graph.simulation.simulate import simulate as simulate_case
 
 SIM_FORMATS = ("v1", "v2", "csv")
 

@@ -7,8 +7,8 @@ from tagjack.cli.errors import user_errors
 from tagjack.cli.hijack import RequiredHashtag
 from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, open_store
 from tagjack.cli.render import print_json
-from tagjack.graph.analysis import spread_report
-from tagjack.graph.spread import spread_json
+from tagjack.graph.analytics.pipeline import spread_report
+from tagjack.graph.analytics.spread import spread_json
 
 
 def spread(

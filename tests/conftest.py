@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tagjack.graph.simulation.simulate import simulate
 
 HIJACK_TWEETS = 50_000
 
@@ -23,8 +24,6 @@ class SimulatedCase:
 @pytest.fixture(scope="session")
 def hijack_case(tmp_path_factory: pytest.TempPathFactory) -> SimulatedCase:
     """50,000 simulated tweets (seed 1), generated once per test session."""
-    simulate = pytest.importorskip("tagjack.graph.simulate",
-                                   reason="needs the simulator (issue 4)").simulate
     folder = tmp_path_factory.mktemp("hijack50k")
     simulate(folder, tweets=HIJACK_TWEETS, fmt="v1", seed=1)
     truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))

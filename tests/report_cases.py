@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tagjack.graph.analysis import analyze
-from tagjack.graph.ingest import RejectsFile, load_records
+from tagjack.graph.analytics.pipeline import analyze
+from tagjack.graph.ingest.batches import RejectsFile, load_records
+from tagjack.graph.ingest.readers.v1 import read_v1
 from tagjack.graph.model import Account, Post, PostKind
-from tagjack.graph.readers.v1 import read_v1
+from tagjack.graph.simulation.simulate import simulate
 from tagjack.graph.store.base import Batch
 from tagjack.graph.store.sqlite import SqliteStore
 
@@ -86,10 +87,6 @@ def simulated_store(tmp_path_factory) -> tuple[Path, dict]:
     if "db" not in _simulated:
         import json
 
-        import pytest
-
-        simulate = pytest.importorskip("tagjack.graph.simulate",
-                                       reason="needs the simulator (issue 4)").simulate
 
         folder = tmp_path_factory.mktemp("report_case")
         simulate(folder, tweets=SIMULATED_TWEETS, fmt="v1", seed=3)

@@ -47,11 +47,10 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 from tagjack.cypher import statement, statements
+from tagjack.graph.analytics.projection import Projection
+from tagjack.graph.analytics.projection import projection as network_projection
 from tagjack.graph.errors import StoreUnavailable, TagjackError, WriteFailed
 from tagjack.graph.model import AccountEdge, EdgeKind, Place, Post, PostKind, normalize_tag
-from tagjack.graph.network import Projection
-from tagjack.graph.network import projection as network_projection
-from tagjack.graph.queries import QUERIES, Rows, iso_utc
 from tagjack.graph.store.base import (
     ACCOUNT_FIELDS,
     KIND_CODES,
@@ -69,6 +68,7 @@ from tagjack.graph.store.base import (
     account_rows,
     iter_chunks,
 )
+from tagjack.graph.store.queries import QUERIES, Rows, iso_utc
 
 log = logging.getLogger(__name__)
 
@@ -514,12 +514,12 @@ class Neo4jStore:
 
     def gds_communities(self, *, seed: int, resolution: float = 1.0,
                         projection: Projection | None = None, algorithm: str = "leiden"):
-        """``--engine gds``: communities computed in the database (graph/communities_gds.py).
+        """``--engine gds``: communities computed in the database (graph/analytics/gds.py).
 
         ``projection`` is the undirected retweet+mention projection the partition is
         scored on; without one, it is built from this store's edges.
         """
-        from tagjack.graph.communities_gds import gds_partition
+        from tagjack.graph.analytics.gds import gds_partition
 
         if projection is None:
             projection = network_projection(self.edges(EdgeKind.RETWEET),

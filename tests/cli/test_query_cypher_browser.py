@@ -23,7 +23,7 @@ from neo4j.exceptions import Neo4jError
 from neo4j_server import neo4j_settings
 from tagjack.cli.app import app
 from tagjack.cli.browser import _CorsHandler
-from tagjack.graph.queries import QUERIES
+from tagjack.graph.store.queries import QUERIES
 from typer.testing import CliRunner
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "v1-sample500" / "sample-tweets-500.jsonl.gz"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tagjack.graph.analysis import account_profile, amplifier_rows, analyze, community_rows
+from tagjack.graph.analytics.pipeline import account_profile, amplifier_rows, analyze, community_rows
 from tagjack.graph.errors import NotFound
-from tagjack.graph.ingest import RejectsFile, load_records
-from tagjack.graph.readers.detect import read_file
+from tagjack.graph.ingest.batches import RejectsFile, load_records
+from tagjack.graph.ingest.readers.detect import read_file
 from tagjack.graph.store.sqlite import SqliteStore
 
 DATA = Path(__file__).parent.parent / "data"
@@ -27,8 +27,6 @@ def loaded(path: Path, tmp_path: Path) -> SqliteStore:
     ("twarc2-blm/tweets.jsonl.gz", "NatalieStrecke1"),  # 27 retweets by 20 accounts
 ])
 def test_the_most_retweeted_account_comes_first(path, most_retweeted, tmp_path):
-    if path.startswith("twarc2"):
-        pytest.importorskip("tagjack.graph.readers.v2", reason="needs the v2 reader (issue 5)")
     with loaded(DATA / path, tmp_path) as store:
         before = amplifier_rows(store, top=3)  # nothing stored yet: computed on the fly
         found = analyze(store, seed=1)

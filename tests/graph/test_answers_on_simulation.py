@@ -8,12 +8,12 @@ from datetime import datetime
 import numpy as np
 import pytest
 from scipy.stats import kendalltau
-from tagjack.graph.analysis import Analysis, analyze
-from tagjack.graph.ingest import RejectsFile, load_records
-from tagjack.graph.lookup import handles_of, key_of_handle
+from tagjack.graph.analytics.lookup import handles_of, key_of_handle
+from tagjack.graph.analytics.pipeline import Analysis, analyze
+from tagjack.graph.analytics.projection import projection
+from tagjack.graph.ingest.batches import RejectsFile, load_records
+from tagjack.graph.ingest.readers.v1 import read_v1
 from tagjack.graph.model import EdgeKind, normalize_tag
-from tagjack.graph.network import projection
-from tagjack.graph.readers.v1 import read_v1
 from tagjack.graph.store.sqlite import SqliteStore
 
 pytestmark = pytest.mark.slow

@@ -7,12 +7,13 @@ import os
 import numpy as np
 import pytest
 from neo4j_server import neo4j_settings
-from tagjack.graph.communities import leiden
-from tagjack.graph.communities_gds import gds_partition
-from tagjack.graph.ingest import RejectsFile, load_records
+from tagjack.graph.analytics.communities import leiden
+from tagjack.graph.analytics.gds import gds_partition
+from tagjack.graph.analytics.projection import projection
+from tagjack.graph.ingest.batches import RejectsFile, load_records
+from tagjack.graph.ingest.readers.v1 import read_v1
 from tagjack.graph.model import EdgeKind
-from tagjack.graph.network import projection
-from tagjack.graph.readers.v1 import read_v1
+from tagjack.graph.simulation.simulate import simulate
 
 pytestmark = pytest.mark.neo4j
 
@@ -22,7 +23,6 @@ TWEETS = 6_000
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     """A simulated hijack (6,000 tweets) in an emptied Neo4j, and its undirected projection."""
-    simulate = pytest.importorskip("tagjack.graph.simulate", reason="needs the simulator").simulate
     uri, user, password, database = neo4j_settings()
     from tagjack.graph.store.neo4j import Credentials, Neo4jStore
 

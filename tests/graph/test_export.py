@@ -10,7 +10,8 @@ import networkx as nx
 import numpy as np
 import pytest
 from report_cases import FORMULAS, IMG, SCRIPT, SVG, TAG, XML_BAD, XML_CLEAN, crafted_store
-from tagjack.graph.export import (
+from tagjack.graph.model import EdgeKind
+from tagjack.graph.outputs.export import (
     ACCOUNT_COLUMNS,
     EDGE_COLUMNS,
     CannotWrite,
@@ -20,7 +21,6 @@ from tagjack.graph.export import (
     write_export,
     xml_text,
 )
-from tagjack.graph.model import EdgeKind
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tagjack.graph.geo import (
+from tagjack.graph.analytics.geo import (
     account_city,
     city_from_coordinates,
     city_from_place,
@@ -24,7 +24,7 @@ DATA = Path(__file__).parent.parent / "data"
 NYC, LA, OAKLAND, CHICAGO, SEATTLE = "5128581", "5368361", "5378538", "4887398", "5809844"
 SAN_FRANCISCO, DENVER, ATHENS, MEXICO_CITY = "5391959", "5419384", "264371", "3530597"
 
-# The simulator's profile strings (graph/scenario.py): each must give its city.
+# The simulator's profile strings (graph/simulation/scenario.py): each must give its city.
 SIMULATOR = {
     NYC: ["New York, NY", "NYC", "Brooklyn, NY", "New York City", "Manhattan, NY", "Bronx, NY",
           "Queens, NY"],

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
-from tagjack.graph.communities import Partition
-from tagjack.graph.hijack import (
+from tagjack.graph.analytics.communities import Partition
+from tagjack.graph.analytics.hijack import (
     CAMPAIGN,
     HIJACKER,
     OTHER,
@@ -89,7 +89,7 @@ def test_endorsement_is_the_share_of_members_who_retweeted_the_origin():
 
 
 def share(community: int, share: float, endorsement: float):
-    from tagjack.graph.hijack import CommunityShare
+    from tagjack.graph.analytics.hijack import CommunityShare
 
     return CommunityShare(community, 10, int(share * 100), share, 1, int(endorsement * 10),
                           endorsement, [], None, None, OTHER)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
-from tagjack.graph.communities import Partition
-from tagjack.graph.influence import (
+from tagjack.graph.analytics.communities import Partition
+from tagjack.graph.analytics.influence import (
     amplifier_json,
     amplifier_table,
     amplifiers,
@@ -17,7 +17,7 @@ from tagjack.graph.influence import (
     post_order_after,
     repeat_weight,
 )
-from tagjack.graph.network import projection
+from tagjack.graph.analytics.projection import projection
 from tagjack.graph.store.base import AccountTable, EdgeTable, PostTable
 
 T0 = int(datetime(2014, 4, 22, 18, 0, tzinfo=UTC).timestamp())

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import orjson
 import pytest
-from tagjack.graph.ingest import LoadStats, RejectsFile
-from tagjack.graph.loader import load_file_parallel, load_path, slices, workers_for
+from tagjack.graph.ingest.batches import LoadStats, RejectsFile
+from tagjack.graph.ingest.loader import load_file_parallel, load_path, slices, workers_for
 from tagjack.graph.model import EdgeKind
-from tagjack.graph.simulate import simulate
+from tagjack.graph.simulation.simulate import simulate
 from tagjack.graph.store.sqlite import SqliteStore
 
 
@@ -63,7 +63,7 @@ def test_parallel_load_equals_a_single_process(case, tmp_path):
 
 
 def test_only_plain_json_lines_are_sliced(tmp_path, monkeypatch):
-    monkeypatch.setattr("tagjack.graph.loader.MIN_SLICE_BYTES", 1_000)
+    monkeypatch.setattr("tagjack.graph.ingest.loader.MIN_SLICE_BYTES", 1_000)
     lines = tmp_path / "lines.jsonl"
     lines.write_bytes(b'{"id_str": "1"}\n' * 500)
     document = tmp_path / "doc.json"

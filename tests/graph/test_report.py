@@ -15,11 +15,11 @@ import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs
 from report_cases import IMG, SCRIPT, SVG, TAG, crafted_store, simulated_store
-from tagjack.graph.analysis import amplifier_rows, hijack_report, spread_report
+from tagjack.graph.analytics.pipeline import amplifier_rows, hijack_report, spread_report
 from tagjack.graph.errors import NotFound
-from tagjack.graph.export import CannotWrite
 from tagjack.graph.model import EdgeKind
-from tagjack.graph.report import (
+from tagjack.graph.outputs.export import CannotWrite
+from tagjack.graph.outputs.report import (
     _chart,
     elapsed,
     render_report,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from tagjack.graph.communities import Partition, communities
-from tagjack.graph.network import projection
-from tagjack.graph.settle import MAX_MODULARITY_LOSS, settled
+from tagjack.graph.analytics.communities import Partition, communities
+from tagjack.graph.analytics.projection import projection
+from tagjack.graph.analytics.settle import MAX_MODULARITY_LOSS, settled
 from tagjack.graph.store.base import EdgeTable
 
 

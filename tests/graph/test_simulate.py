@@ -20,8 +20,8 @@ import networkx as nx
 import orjson
 import pytest
 from tagjack.graph.errors import InputError
-from tagjack.graph.scenario import DEFAULT_CITIES, NEW_YORK, Scenario
-from tagjack.graph.simulate import simulate
+from tagjack.graph.simulation.scenario import DEFAULT_CITIES, NEW_YORK, Scenario
+from tagjack.graph.simulation.simulate import simulate
 
 SMALL = 3_000
 MEDIUM = 20_000

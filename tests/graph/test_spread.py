@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
-from tagjack.graph.model import City, LocationSource
-from tagjack.graph.spread import (
+from tagjack.graph.analytics.spread import (
     COOCCURRENCE,
     PATTERN,
     AccountCities,
@@ -20,6 +19,7 @@ from tagjack.graph.spread import (
     union_posts,
     variant_candidates,
 )
+from tagjack.graph.model import City, LocationSource
 from tagjack.graph.store.base import PostTable
 
 T0 = int(datetime(2014, 4, 22, 18, 0, tzinfo=UTC).timestamp())

@@ -31,7 +31,7 @@ class Case:
 
 
 def simulated(folder: Path, tweets: int, seed: int) -> Case:
-    from tagjack.graph.simulate import simulate
+    from tagjack.graph.simulation.simulate import simulate
 
     simulate(folder, tweets=tweets, fmt="v1", seed=seed)
     path = folder / "tweets.jsonl"

@@ -20,10 +20,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from tagjack.graph.ingest import RejectsFile, load_records
+from tagjack.graph.ingest.batches import RejectsFile, load_records
+from tagjack.graph.ingest.readers.detect import read_file
+from tagjack.graph.ingest.readers.v1 import parse_v1_stream
 from tagjack.graph.model import Post, Record, Reject
-from tagjack.graph.readers.detect import read_file
-from tagjack.graph.readers.v1 import parse_v1_stream
 from tagjack.graph.store.base import Batch, BatchCounts
 from tagjack.graph.store.sqlite import SqliteStore
 

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from tagjack.graph.readers.detect import read_file
+from tagjack.graph.ingest.readers.detect import read_file
 
 from .support import (
     assert_consistent,

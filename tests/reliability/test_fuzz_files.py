@@ -35,14 +35,14 @@ from fuzzing import mutated
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from tagjack.graph.errors import InputError
-from tagjack.graph.ingest import RejectsFile, load_records
+from tagjack.graph.ingest.batches import RejectsFile, load_records
+from tagjack.graph.ingest.readers.common import LOOKAHEAD_LINES, MAX_COUNT, loads
+from tagjack.graph.ingest.readers.csv import parse_csv
+from tagjack.graph.ingest.readers.detect import detect, detect_file, read_file
+from tagjack.graph.ingest.readers.edgelist import parse_edgelist
+from tagjack.graph.ingest.readers.v1 import parse_v1
+from tagjack.graph.ingest.readers.v2 import parse_v2
 from tagjack.graph.model import AccountEdge, Post, Reject
-from tagjack.graph.readers.common import LOOKAHEAD_LINES, MAX_COUNT, loads
-from tagjack.graph.readers.csv import parse_csv
-from tagjack.graph.readers.detect import detect, detect_file, read_file
-from tagjack.graph.readers.edgelist import parse_edgelist
-from tagjack.graph.readers.v1 import parse_v1
-from tagjack.graph.readers.v2 import parse_v2
 from tagjack.graph.store.sqlite import SqliteStore
 
 SCALE = max(1, int(os.environ.get("TAGJACK_FUZZ_SCALE", "1")))

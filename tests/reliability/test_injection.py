@@ -4,7 +4,7 @@ Accounts, posts and tags named like injections are loaded into both stores on to
 simulated case: they are stored verbatim and nothing else changes. The named queries
 take them as parameters and change nothing. ``tagjack query`` runs only the named
 queries; ``tagjack cypher`` refuses writes unless ``--write``. And a source check: no
-SQL or Cypher in graph/store or graph/queries.py is built with ``.format``, ``%``,
+SQL or Cypher in graph/store (its named queries included) is built with ``.format``, ``%``,
 ``+`` or an f-string from anything but fixed placeholders and identifiers.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import orjson
 import pytest
 from tagjack.graph.errors import NotFound
-from tagjack.graph.queries import QUERIES, get_query, run_query
+from tagjack.graph.store.queries import QUERIES, get_query, run_query
 from tagjack.graph.store.sqlite import SqliteStore
 
 from .conftest import simulated
@@ -247,12 +247,11 @@ FIXED = {
     ("graph/store/sqlite.py", "POST_CONCAT"): "a constant SQL fragment (checked below)",
     ("graph/store/sqlite.py", "EDGE_CONCAT"): "a constant SQL fragment (checked below)",
     ("graph/store/sqlite.py", "sql"): "edges(): one of its literal queries (checked below)",
-    ("graph/queries.py", "_ACCOUNT_BY.format(p=':handle')"): "a fixed SQL fragment, a placeholder",
-    ("graph/queries.py", "_ACCOUNT_BY.format(p=':source')"): "a fixed SQL fragment, a placeholder",
-    ("graph/queries.py", "_ACCOUNT_BY.format(p=':target')"): "a fixed SQL fragment, a placeholder",
+    ("graph/store/queries.py", "_ACCOUNT_BY.format(p=':handle')"): "a fixed SQL fragment, a placeholder",
+    ("graph/store/queries.py", "_ACCOUNT_BY.format(p=':source')"): "a fixed SQL fragment, a placeholder",
+    ("graph/store/queries.py", "_ACCOUNT_BY.format(p=':target')"): "a fixed SQL fragment, a placeholder",
 }
-MODULES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "graph" / "store").glob("*.py")) \
-    + ["graph/queries.py"]
+MODULES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "graph" / "store").glob("*.py"))
 
 
 def is_query_text(node: ast.AST) -> bool:
@@ -319,7 +318,7 @@ def test_the_fixed_pieces_are_what_they_claim():
     assert sqls and all(isinstance(v, ast.Constant) or isinstance(v, ast.JoinedStr) and all(
         isinstance(part, ast.Constant) or ast.unparse(part.value) == "RETWEET_CODES"
         for part in v.values) for v in sqls)
-    queries = ast.parse((REPO / "graph/queries.py").read_text(encoding="utf-8"))
+    queries = ast.parse((REPO / "graph/store/queries.py").read_text(encoding="utf-8"))
     for call in ast.walk(queries):
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
                 and call.func.attr == "format" and ast.unparse(call.func.value) == "_ACCOUNT_BY":

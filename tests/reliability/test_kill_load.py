@@ -29,8 +29,8 @@ from pathlib import Path
 
 import psutil
 import pytest
-from tagjack.graph.loader import slices, workers_for
-from tagjack.graph.readers.detect import read_file
+from tagjack.graph.ingest.loader import slices, workers_for
+from tagjack.graph.ingest.readers.detect import read_file
 
 from .support import (
     assert_consistent,

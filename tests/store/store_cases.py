@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import orjson
 from neo4j_server import neo4j_settings
-from tagjack.graph.ingest import RejectsFile, load_records
+from tagjack.graph.ingest.batches import RejectsFile, load_records
+from tagjack.graph.ingest.readers.v1 import parse_v1, read_v1
 from tagjack.graph.model import EdgeKind
-from tagjack.graph.readers.v1 import parse_v1, read_v1
 from tagjack.graph.store.base import CityRow, CommunityRow, Results
 from tagjack.graph.store.sqlite import SqliteStore
 

@@ -24,10 +24,10 @@ from store_cases import (
     synthetic_results,
     totals,
 )
-from tagjack.graph.ingest import RejectsFile, load_records
+from tagjack.graph.ingest.batches import RejectsFile, load_records
 from tagjack.graph.model import AccountEdge, EdgeKind, PostKind
-from tagjack.graph.queries import QUERIES, run_query
 from tagjack.graph.store.base import KIND_CODES
+from tagjack.graph.store.queries import QUERIES, run_query
 from tagjack.graph.store.sqlite import SqliteStore
 
 

@@ -9,9 +9,9 @@ import orjson
 import pytest
 from store_cases import ORIGINAL, A, B, C, load_sample, tweet
 from tagjack.graph.errors import StoreUnavailable
-from tagjack.graph.ingest import RejectsFile, load_records
+from tagjack.graph.ingest.batches import RejectsFile, load_records
+from tagjack.graph.ingest.readers.v1 import parse_v1
 from tagjack.graph.model import EdgeKind, normalize_tag
-from tagjack.graph.readers.v1 import parse_v1
 from tagjack.graph.store import sqlite as sqlite_store
 from tagjack.graph.store.base import Batch
 from tagjack.graph.store.sqlite import SqliteStore

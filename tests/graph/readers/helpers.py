@@ -12,9 +12,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tagjack.graph.ingest import LoadStats, RejectsFile, load_records
+from tagjack.graph.ingest.batches import LoadStats, RejectsFile, load_records
+from tagjack.graph.ingest.readers.detect import input_files, read_file
 from tagjack.graph.model import Post, PostKind, Record, Reject
-from tagjack.graph.readers.detect import input_files, read_file
 from tagjack.graph.store.base import KIND_CODES
 from tagjack.graph.store.sqlite import SqliteStore
 

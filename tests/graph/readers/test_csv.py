@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from tagjack.graph.ingest.readers.common import MAX_FIELD_CHARS
+from tagjack.graph.ingest.readers.csv import parse_csv, read_csv
 from tagjack.graph.model import Account, Post, PostKind, Reject
-from tagjack.graph.readers.common import MAX_FIELD_CHARS
-from tagjack.graph.readers.csv import parse_csv, read_csv
 
 from .helpers import DATA, GOLDEN, check_golden, load
 
@@ -105,7 +105,7 @@ def test_header_without_twarc_columns_is_one_reject():
 @pytest.mark.parametrize("variant", ["twarc_csv_json_encode_all.csv", "twarc_csv_no_process_entities.csv"])
 def test_twarc_csv_options_give_the_same_posts(variant):
     """The same pages through twarc-csv 0.7.2 with --json-encode-all or --no-process-entities."""
-    from tagjack.graph.readers.v2 import read_v2
+    from tagjack.graph.ingest.readers.v2 import read_v2
 
     from_json = {}
     for page in ["retweet.jsonl", "quote_reply.jsonl", "mentions_hashtags.jsonl", "place_coordinates.json"]:

@@ -7,9 +7,8 @@ import shutil
 
 import pytest
 from tagjack.graph.errors import InputError
-from tagjack.graph.model import Post, Reject
-from tagjack.graph.readers.common import PROGRESS_EVERY
-from tagjack.graph.readers.detect import (
+from tagjack.graph.ingest.readers.common import PROGRESS_EVERY
+from tagjack.graph.ingest.readers.detect import (
     FORMATS,
     detect,
     detect_file,
@@ -17,6 +16,7 @@ from tagjack.graph.readers.detect import (
     is_json_lines,
     read_file,
 )
+from tagjack.graph.model import Post, Reject
 
 from .helpers import DATA, GOLDEN
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from tagjack.graph.ingest.readers.edgelist import parse_edgelist, read_edgelist
 from tagjack.graph.model import Account, AccountEdge, EdgeKind, Reject
-from tagjack.graph.readers.edgelist import parse_edgelist, read_edgelist
 
 from .helpers import GOLDEN, check_golden, load
 
@@ -78,7 +78,7 @@ def test_reloading_an_edge_list_changes_nothing(tmp_path):
     first = load([EDGES / "plain.csv"], tmp_path)
     status = first.store.status()
     assert first.stats.edges == 3
-    from tagjack.graph.ingest import RejectsFile, load_records
+    from tagjack.graph.ingest.batches import RejectsFile, load_records
 
     again = load_records(first.store, read_edgelist(EDGES / "plain.csv"),
                          rejects=RejectsFile(tmp_path / "r.jsonl"))

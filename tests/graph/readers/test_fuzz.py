@@ -19,13 +19,13 @@ import orjson
 from fuzzing import mutated
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from tagjack.graph.ingest import RejectsFile, load_records
+from tagjack.graph.ingest.batches import RejectsFile, load_records
+from tagjack.graph.ingest.readers.csv import parse_csv
+from tagjack.graph.ingest.readers.detect import detect
+from tagjack.graph.ingest.readers.edgelist import parse_edgelist
+from tagjack.graph.ingest.readers.v1 import parse_v1, parse_v1_stream
+from tagjack.graph.ingest.readers.v2 import includes_of, parse_v2, parse_v2_stream
 from tagjack.graph.model import Account, AccountEdge, Post, Reject
-from tagjack.graph.readers.csv import parse_csv
-from tagjack.graph.readers.detect import detect
-from tagjack.graph.readers.edgelist import parse_edgelist
-from tagjack.graph.readers.v1 import parse_v1, parse_v1_stream
-from tagjack.graph.readers.v2 import includes_of, parse_v2, parse_v2_stream
 
 from .helpers import GOLDEN
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tagjack.graph.ingest import RejectsFile, load_records
+from tagjack.graph.ingest.batches import RejectsFile, load_records
+from tagjack.graph.ingest.readers.detect import read_file
 from tagjack.graph.model import EdgeKind
-from tagjack.graph.readers.detect import read_file
 from tagjack.graph.store.sqlite import SqliteStore
 
 from .helpers import DATA, GOLDEN

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tagjack.graph.ingest.readers.detect import input_files
 from tagjack.graph.model import PostKind
-from tagjack.graph.readers.detect import input_files
 
 from .helpers import DATA, load
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from tagjack.graph.model import EdgeKind, Post
+from tagjack.graph.simulation.simulate import simulate
 
 from .helpers import load
 
@@ -12,8 +13,6 @@ TWEETS = 3_000
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
-    simulate = pytest.importorskip("tagjack.graph.simulate",
-                                   reason="needs the simulator (issue 4)").simulate
     found = {}
     for fmt in ("v1", "v2", "csv"):
         folder = tmp_path_factory.mktemp(f"sim-{fmt}")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from tagjack.graph.ingest.readers.v1 import parse_v1, read_v1
 from tagjack.graph.model import Account, Post, PostKind, Reject
-from tagjack.graph.readers.v1 import parse_v1, read_v1
 
 from .helpers import GOLDEN, check_golden
 

@@ -16,11 +16,11 @@ import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tagjack.graph.readers import v1_typed
-from tagjack.graph.readers.common import Originals, loads, open_binary
-from tagjack.graph.readers.v1 import parse_v1_stream, tweet_records
-from tagjack.graph.readers.v1_typed import TypedDecoder, TypedRecords
-from tagjack.graph.simulate import simulate
+from tagjack.graph.ingest.readers import v1_typed
+from tagjack.graph.ingest.readers.common import Originals, loads, open_binary
+from tagjack.graph.ingest.readers.v1 import parse_v1_stream, tweet_records
+from tagjack.graph.ingest.readers.v1_typed import TypedDecoder, TypedRecords
+from tagjack.graph.simulation.simulate import simulate
 
 from .helpers import DATA, GOLDEN
 from .test_fuzz import FUZZ, V1_SEEDS, as_line, mangled

@@ -6,10 +6,10 @@ import io
 import shutil
 
 import pytest
-from tagjack.graph.ingest import RejectsFile, load_records
+from tagjack.graph.ingest.batches import RejectsFile, load_records
+from tagjack.graph.ingest.readers.v2 import parse_v2, parse_v2_stream, read_v2
 from tagjack.graph.model import Account, Post, PostKind, Reject
-from tagjack.graph.readers.v2 import parse_v2, parse_v2_stream, read_v2
-from tagjack.graph.simulate import simulate
+from tagjack.graph.simulation.simulate import simulate
 from tagjack.graph.store.sqlite import SqliteStore
 
 from .helpers import GOLDEN, check_golden

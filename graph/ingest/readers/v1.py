@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import orjson
-from tagjack.graph.model import Account, Place, Post, PostKind, Record, Reject, handle_id
-from tagjack.graph.readers.common import (
+from tagjack.graph.ingest.readers.common import (
     MAX_NESTING,
     RECORD_ERRORS,
     Originals,
@@ -29,8 +28,9 @@ from tagjack.graph.readers.common import (
     truncated_retweet,
     unique_tags,
 )
-from tagjack.graph.readers.common import BadRecord as BadTweet
-from tagjack.graph.readers.v1_typed import TypedDecoder, TypedRecords
+from tagjack.graph.ingest.readers.common import BadRecord as BadTweet
+from tagjack.graph.ingest.readers.v1_typed import TypedDecoder, TypedRecords
+from tagjack.graph.model import Account, Place, Post, PostKind, Record, Reject, handle_id
 
 STREAM_NOTICES = frozenset({"limit", "delete", "scrub_geo", "status_withheld", "user_withheld",
                             "disconnect", "warning", "event", "friends", "friends_str"})

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
-from tagjack.graph.communities import Partition, communities
-from tagjack.graph.errors import NotFound, TagjackError
-from tagjack.graph.hijack import (
+from tagjack.graph.analytics.communities import Partition, communities
+from tagjack.graph.analytics.hijack import (
     DEFAULT_WINDOW,
     OTHER,
     CommunitySummary,
@@ -32,7 +31,7 @@ from tagjack.graph.hijack import (
     hijack_json,
     origin_of,
 )
-from tagjack.graph.influence import (
+from tagjack.graph.analytics.influence import (
     Amplifier,
     AmplifierTable,
     PageRank,
@@ -42,11 +41,10 @@ from tagjack.graph.influence import (
     pagerank,
     post_order_after,
 )
-from tagjack.graph.lookup import handles_of, key_of_handle, rows_of
-from tagjack.graph.model import City, EdgeKind, LocationSource, normalize_tag
-from tagjack.graph.network import Projection, projection
-from tagjack.graph.settle import settled
-from tagjack.graph.spread import (
+from tagjack.graph.analytics.lookup import handles_of, key_of_handle, rows_of
+from tagjack.graph.analytics.projection import Projection, projection
+from tagjack.graph.analytics.settle import settled
+from tagjack.graph.analytics.spread import (
     SOURCES,
     AccountCities,
     Spread,
@@ -55,6 +53,8 @@ from tagjack.graph.spread import (
     spread_json,
     variant_candidates,
 )
+from tagjack.graph.errors import NotFound, TagjackError
+from tagjack.graph.model import City, EdgeKind, LocationSource, normalize_tag
 from tagjack.graph.store.base import (
     AccountTable,
     CityRow,
@@ -248,7 +248,7 @@ def _run_engine(store: Store, p: Projection, *, engine: str, seed: int,
         if not hasattr(store, "gds"):  # only the Neo4j store carries a GDS client
             raise TagjackError(f"--engine gds runs inside Neo4j; {store.name} cannot",
                                hint="use --neo4j URI, or --engine leiden / louvain here")
-        from tagjack.graph.communities_gds import gds_partition  # the GDS client loads on use
+        from tagjack.graph.analytics.gds import gds_partition  # the GDS client loads on use
 
         return gds_partition(store, p, seed=seed, resolution=resolution)  # type: ignore[arg-type]
     return communities(p, engine=engine, seed=seed, resolution=resolution)
@@ -256,7 +256,7 @@ def _run_engine(store: Store, p: Projection, *, engine: str, seed: int,
 
 def account_cities(evidence: GeoEvidence) -> AccountCities:
     """Each account's city from its posts' places, then coordinates, then profile text."""
-    from tagjack.graph.geo import account_city  # the gazetteer loads on first use
+    from tagjack.graph.analytics.geo import account_city  # the gazetteer loads on first use
 
     located: dict[int, tuple[City, LocationSource]] = {}
     keys = set(evidence.location_texts) | set(evidence.places) | set(evidence.coordinates)

@@ -15,9 +15,9 @@ from functools import cached_property
 
 import igraph as ig
 import numpy as np
+from tagjack.graph.analytics.lookup import key_table, values_by_key
+from tagjack.graph.analytics.projection import Projection, to_igraph, to_networkx
 from tagjack.graph.errors import TagjackError
-from tagjack.graph.lookup import key_table, values_by_key
-from tagjack.graph.network import Projection, to_igraph, to_networkx
 
 ENGINES = ("auto", "louvain", "leiden", "gds")
 AUTO_LEIDEN_EDGES = 50_000  # python-louvain stays the reference below this

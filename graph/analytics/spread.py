@@ -17,7 +17,7 @@ from datetime import datetime
 from functools import cached_property
 
 import numpy as np
-from tagjack.graph.lookup import distinct_pairs, key_table, values_by_key
+from tagjack.graph.analytics.lookup import distinct_pairs, key_table, values_by_key
 from tagjack.graph.model import City, LocationSource, normalize_tag
 from tagjack.graph.store.base import PostTable
 from tagjack.graph.times import iso, utc

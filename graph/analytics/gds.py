@@ -5,7 +5,7 @@ stored ``RETWEETED`` / ``MENTIONED`` edges into the GDS catalog
 (``cypher/gds/project.cypher``), the algorithm streams back one community per
 account, and the projection is dropped, whatever happens. The result is a
 ``Partition`` over the caller's projection, renumbered and scored exactly as
-the louvain and leiden engines do (graph/communities.py), so the three compare
+the louvain and leiden engines do (graph/analytics/communities.py), so the three compare
 like for like.
 """
 
@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from tagjack.cypher import statement
-from tagjack.graph.communities import Partition
+from tagjack.graph.analytics.communities import Partition
+from tagjack.graph.analytics.projection import Projection
 from tagjack.graph.errors import TagjackError
-from tagjack.graph.network import Projection
 
 if TYPE_CHECKING:
     from tagjack.graph.store.neo4j import Neo4jStore

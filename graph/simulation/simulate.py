@@ -37,9 +37,9 @@ from typing import Any
 
 import numpy as np
 import orjson
-from tagjack.graph import scenario as sc
 from tagjack.graph.errors import InputError
-from tagjack.graph.scenario import CityPlan, Scenario
+from tagjack.graph.simulation import scenario as sc
+from tagjack.graph.simulation.scenario import CityPlan, Scenario
 
 __all__ = ["FORMATS", "Scenario", "simulate"]
 

@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import orjson
-from tagjack.graph.model import Account, Place, Post, PostKind, Record, Reject, handle_id
-from tagjack.graph.readers.common import (
+from tagjack.graph.ingest.readers.common import (
     RECORD_ERRORS,
     RT_PREFIX,
     Progress,
@@ -35,6 +34,7 @@ from tagjack.graph.readers.common import (
     reject,
     unique_tags,
 )
+from tagjack.graph.model import Account, Place, Post, PostKind, Record, Reject, handle_id
 
 TAG_SPLIT = re.compile(r"[\s,;]+")
 STATUS_URL = re.compile(r"(?:twitter|x)\.com/(\w{1,15})/status(?:es)?/(\d+)")

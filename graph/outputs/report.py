@@ -37,20 +37,8 @@ import numpy as np
 import plotly.graph_objects as go
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
-from tagjack.graph.analysis import (
-    DEFAULT_RULE,
-    TOP_AMPLIFIERS,
-    _amplifiers,
-    _context,
-    _earliest,
-    _origin_key,
-    _roles,
-    _spread,
-    _tag_posts,
-)
-from tagjack.graph.communities import Partition, seeded_igraph
-from tagjack.graph.export import file_target, replacing
-from tagjack.graph.hijack import (
+from tagjack.graph.analytics.communities import Partition, seeded_igraph
+from tagjack.graph.analytics.hijack import (
     CAMPAIGN,
     DEFAULT_WINDOW,
     HIJACKER,
@@ -62,11 +50,23 @@ from tagjack.graph.hijack import (
     endorsers_of,
     hijack,
 )
-from tagjack.graph.influence import Amplifier, AmplifierTable, PageRank, pagerank
-from tagjack.graph.lookup import handles_of, key_of_handle, pair_codes, rows_of
+from tagjack.graph.analytics.influence import Amplifier, AmplifierTable, PageRank, pagerank
+from tagjack.graph.analytics.lookup import handles_of, key_of_handle, pair_codes, rows_of
+from tagjack.graph.analytics.pipeline import (
+    DEFAULT_RULE,
+    TOP_AMPLIFIERS,
+    _amplifiers,
+    _context,
+    _earliest,
+    _origin_key,
+    _roles,
+    _spread,
+    _tag_posts,
+)
+from tagjack.graph.analytics.projection import projection
+from tagjack.graph.analytics.spread import Spread
 from tagjack.graph.model import EdgeKind, normalize_tag
-from tagjack.graph.network import projection
-from tagjack.graph.spread import Spread
+from tagjack.graph.outputs.export import file_target, replacing
 from tagjack.graph.store.base import AccountTable, EdgeTable, PostTable, Results, Store
 from tagjack.graph.times import iso
 
@@ -681,7 +681,7 @@ _ENVIRONMENT = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefi
 def render_report(data: ReportData) -> str:
     """The page as one HTML string (plotly.js inlined: about 5 MB)."""
     template = _ENVIRONMENT.from_string(
-        files("tagjack.graph").joinpath("templates/report.html.j2").read_text(encoding="utf-8"))
+        files("tagjack.graph.outputs").joinpath("templates/report.html.j2").read_text(encoding="utf-8"))
     charts = {name: _chart(fig, name) for name, fig in figures(data).items()}
     return template.render(
         data=data, summary=summary(data), facts=facts(data), charts=charts, tables=tables(data),

@@ -21,12 +21,12 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from tagjack.graph.errors import TagjackError
-from tagjack.graph.ingest import DEFAULT_BATCH_SIZE, LoadStats, RejectsFile, load_records
+from tagjack.graph.ingest.batches import DEFAULT_BATCH_SIZE, LoadStats, RejectsFile, load_records
+from tagjack.graph.ingest.readers.common import READ_BUFFER
+from tagjack.graph.ingest.readers.detect import detect_file, is_json_lines, read_file
+from tagjack.graph.ingest.readers.v1 import parse_v1_stream
+from tagjack.graph.ingest.readers.v2 import parse_v2_stream
 from tagjack.graph.model import Record, Reject
-from tagjack.graph.readers.common import READ_BUFFER
-from tagjack.graph.readers.detect import detect_file, is_json_lines, read_file
-from tagjack.graph.readers.v1 import parse_v1_stream
-from tagjack.graph.readers.v2 import parse_v2_stream
 from tagjack.graph.store.base import Store
 from tagjack.graph.store.sqlite import SqliteStore
 

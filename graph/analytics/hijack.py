@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
-from tagjack.graph.communities import Partition
-from tagjack.graph.lookup import DENSE_KEYS, distinct_pairs, handle_of, handles_of
+from tagjack.graph.analytics.communities import Partition
+from tagjack.graph.analytics.lookup import DENSE_KEYS, distinct_pairs, handle_of, handles_of
 from tagjack.graph.store.base import AccountTable, EdgeTable, PostTable
 from tagjack.graph.times import iso, utc
 

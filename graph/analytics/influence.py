@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from tagjack.graph.communities import Partition
-from tagjack.graph.lookup import distinct_pairs, followers_of, handles_of
-from tagjack.graph.network import Projection, to_igraph
-from tagjack.graph.spread import AccountCities
+from tagjack.graph.analytics.communities import Partition
+from tagjack.graph.analytics.lookup import distinct_pairs, followers_of, handles_of
+from tagjack.graph.analytics.projection import Projection, to_igraph
+from tagjack.graph.analytics.spread import AccountCities
 from tagjack.graph.store.base import AccountTable, EdgeTable, PostTable
 from tagjack.graph.times import duration, iso, utc
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from tagjack.graph.model import Account, Place, Post, PostKind, Record, handle_id
-from tagjack.graph.readers.common import (
+from tagjack.graph.ingest.readers.common import (
     MAX_COUNT,
     MAX_NESTING,
     Originals,
@@ -26,6 +25,7 @@ from tagjack.graph.readers.common import (
     truncated_retweet,
     unique_tags,
 )
+from tagjack.graph.model import Account, Place, Post, PostKind, Record, handle_id
 
 INT_RANGE = range(-2**63, 2**64)  # orjson reads integers outside it as floats
 

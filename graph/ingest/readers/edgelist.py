@@ -21,8 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from tagjack.graph.model import Account, AccountEdge, EdgeKind, Record, Reject, handle_id
-from tagjack.graph.readers.common import (
+from tagjack.graph.ingest.readers.common import (
     MAX_COUNT,
     BadRecord,
     Progress,
@@ -32,6 +31,7 @@ from tagjack.graph.readers.common import (
     parse_v1_time,
     reject,
 )
+from tagjack.graph.model import Account, AccountEdge, EdgeKind, Record, Reject, handle_id
 
 HANDLE = re.compile(r"^@?\w{1,50}$")
 NOT_ALNUM = re.compile(r"[^0-9a-z]+")

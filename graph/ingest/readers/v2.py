@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import orjson
-from tagjack.graph.model import Account, Place, Post, PostKind, Record, Reject, handle_id
-from tagjack.graph.readers.common import (
+from tagjack.graph.ingest.readers.common import (
     MAX_DOCUMENT_BYTES,
     MAX_NESTING,
     RECORD_ERRORS,
@@ -37,6 +36,7 @@ from tagjack.graph.readers.common import (
     reject,
     unique_tags,
 )
+from tagjack.graph.model import Account, Place, Post, PostKind, Record, Reject, handle_id
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ Louvain and Leiden answers settle to nearly the same partition this way.
 from __future__ import annotations
 
 import numpy as np
-from tagjack.graph.communities import Partition
-from tagjack.graph.network import Projection
+from tagjack.graph.analytics.communities import Partition
+from tagjack.graph.analytics.projection import Projection
 
 SWEEPS = 5
 MAX_MODULARITY_LOSS = 0.03  # past this, settling is undoing structure, not fixing a bias
