@@ -7,12 +7,17 @@ account, and the projection is dropped, whatever happens. The result is a
 ``Partition`` over the caller's projection, renumbered and scored exactly as
 the louvain and leiden engines do (graph/analytics/communities.py), so the three compare
 like for like.
+
+The engine reaches Neo4j only through ``GdsHost``, the few methods the Neo4j
+store offers for it; the store does not know the engine, so there is no
+import circle between analytics and the store.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
 import numpy as np
 from tagjack.cypher import statement
@@ -20,13 +25,30 @@ from tagjack.graph.analytics.communities import Partition
 from tagjack.graph.analytics.projection import Projection
 from tagjack.graph.errors import TagjackError
 
-if TYPE_CHECKING:
-    from tagjack.graph.store.neo4j import Neo4jStore
-
 ALGORITHMS = ("leiden", "louvain")
 
 
-def gds_partition(store: Neo4jStore, p: Projection, *, seed: int, resolution: float = 1.0,
+class GdsHost(Protocol):
+    """What the engine needs of a store: the Neo4j store is one."""
+
+    def gds(self) -> Any:
+        """A ``graphdatascience`` client on the store's database; the engine closes it."""
+        ...
+
+    def check_params(self, name: str, params: Mapping[str, Any]) -> None:
+        """Raise unless ``params`` are exactly the $parameters of statement ``name``."""
+        ...
+
+    def account_ids_of_nodes(self, node_ids: list[int]) -> list[str]:
+        """Account ids of GDS node ids, in the same order."""
+        ...
+
+    def keys_of(self, ids: Iterable[str]) -> np.ndarray:
+        """The store's dense account keys of account ids."""
+        ...
+
+
+def gds_partition(store: GdsHost, p: Projection, *, seed: int, resolution: float = 1.0,
                   algorithm: str = "leiden",
                   weights: tuple[float, float] = (1.0, 1.0)) -> Partition:
     """Communities of the undirected retweet+mention graph, computed by GDS.

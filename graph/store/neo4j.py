@@ -26,7 +26,6 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import urlsplit, urlunsplit
@@ -47,12 +46,9 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 from tagjack.cypher import statement, statements
-from tagjack.graph.analytics.projection import Projection
-from tagjack.graph.analytics.projection import projection as network_projection
 from tagjack.graph.errors import StoreUnavailable, TagjackError, WriteFailed
 from tagjack.graph.model import AccountEdge, EdgeKind, Place, Post, PostKind, normalize_tag
 from tagjack.graph.store.base import (
-    ACCOUNT_FIELDS,
     KIND_CODES,
     AccountTable,
     Batch,
@@ -65,9 +61,9 @@ from tagjack.graph.store.base import (
     PostTable,
     Results,
     Status,
-    account_rows,
     iter_chunks,
 )
+from tagjack.graph.store.neo4j_batch import BatchPlan, given_edge_row, interaction_rows, post_row, row_hash
 from tagjack.graph.store.queries import QUERIES, Rows, iso_utc
 
 log = logging.getLogger(__name__)
@@ -92,7 +88,6 @@ READ_EDGE_STATEMENTS: dict[EdgeKind, str] = {EdgeKind.RETWEET: "read/retweeted",
 READ_TAGGED_EDGE_STATEMENTS: dict[EdgeKind, str] = {EdgeKind.RETWEET: "read/tagged_retweeted",
                                                     EdgeKind.MENTION: "read/tagged_mentioned"}
 KIND_BY_NAME: dict[str, int] = {k.value: code for k, code in KIND_CODES.items()}
-RETWEET_KINDS = (PostKind.RETWEET, PostKind.QUOTE)  # quotes count as retweets
 
 # Display labels for the Browser (see display_labels and cypher/browser/style.grass).
 COMMUNITY_LABELS = tuple(f"C{i}" for i in range(12))
@@ -203,7 +198,7 @@ class Neo4jStore:
     # -- writing ---------------------------------------------------------
 
     def write_batch(self, batch: Batch) -> BatchCounts:
-        plan = _BatchPlan.of(batch, written=self._written)
+        plan = BatchPlan.of(batch, written=self._written)
         try:
             with self.session() as session, _translated(self.uri):
                 counts = session.execute_write(self._write_batch, plan)
@@ -211,10 +206,10 @@ class Neo4jStore:
             raise WriteFailed(f"Neo4j refused it: {exc.code}: "
                               f"{_first_line(exc.message or str(exc))}") from exc
         # learnt only once committed: a rolled-back attempt must write its rows again
-        self._written.update((row["id"], _row_hash(row)) for row in plan.accounts)
+        self._written.update((row["id"], row_hash(row)) for row in plan.accounts)
         return counts
 
-    def _write_batch(self, tx: ManagedTransaction, plan: _BatchPlan) -> BatchCounts:
+    def _write_batch(self, tx: ManagedTransaction, plan: BatchPlan) -> BatchCounts:
         """One attempt at a batch; the driver may call it again after a rollback."""
         counts = BatchCounts()
         counts.accounts = self._upsert_accounts(tx, plan.accounts)
@@ -233,7 +228,7 @@ class Neo4jStore:
     def _upsert_posts(self, tx: ManagedTransaction, posts: list[Post]) -> set[str]:
         new: set[str] = set()
         for chunk in iter_chunks(posts, self.batch_size):
-            result = self._run(tx, "load/posts", rows=[_post_row(p) for p in chunk])
+            result = self._run(tx, "load/posts", rows=[post_row(p) for p in chunk])
             new.update(record[0] for record in result)
         return new
 
@@ -253,7 +248,7 @@ class Neo4jStore:
     def _upsert_given_edges(self, tx: ManagedTransaction, edges: list[AccountEdge]) -> int:
         changed = 0
         for kind, name in GIVEN_EDGE_STATEMENTS.items():
-            rows = [_given_edge_row(e) for e in edges if e.kind is kind]
+            rows = [given_edge_row(e) for e in edges if e.kind is kind]
             for chunk in iter_chunks(rows, self.batch_size):
                 changed += self._run(tx, name, rows=chunk).single(strict=True)[0]
         return changed
@@ -501,6 +496,8 @@ class Neo4jStore:
                 raise QueryFailed(_first_line(exc.message or str(exc))) from exc
             return Rows(columns, rows)
 
+    # -- GDS: the narrow interface the gds engine (graph/analytics/gds.py) uses ----
+
     def gds(self):
         """A ``graphdatascience`` client on this store's driver and database (Bolt only).
 
@@ -511,21 +508,6 @@ class Neo4jStore:
         with _translated(self.uri):
             return GraphDataScience(self.driver, database=self.database, arrow=False,
                                     show_progress=False)
-
-    def gds_communities(self, *, seed: int, resolution: float = 1.0,
-                        projection: Projection | None = None, algorithm: str = "leiden"):
-        """``--engine gds``: communities computed in the database (graph/analytics/gds.py).
-
-        ``projection`` is the undirected retweet+mention projection the partition is
-        scored on; without one, it is built from this store's edges.
-        """
-        from tagjack.graph.analytics.gds import gds_partition
-
-        if projection is None:
-            projection = network_projection(self.edges(EdgeKind.RETWEET),
-                                            self.edges(EdgeKind.MENTION), directed=False)
-        return gds_partition(self, projection, seed=seed, resolution=resolution,
-                             algorithm=algorithm)
 
     def account_ids_of_nodes(self, node_ids: list[int]) -> list[str]:
         """Account ids of GDS node ids, in the same order."""
@@ -650,92 +632,6 @@ class _translated:
 
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else text
-
-
-# -- batches -> rows -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _BatchPlan:
-    """A batch as the statements take it: accounts merged per id (stubs for referenced
-    ids), posts unique by id (last wins), given edges unique per pair (last wins)."""
-
-    accounts: list[dict]
-    posts: list[Post]
-    edges: list[AccountEdge]
-
-    @classmethod
-    def of(cls, batch: Batch, *, written: Mapping[str, int] | None = None) -> _BatchPlan:
-        """``written``: rows this store already committed, by id; those rows, and stubs of
-        ids it wrote, are left out (an account repeats in every tweet it posts)."""
-        posts = list({p.id: p for p in batch.posts}.values())
-        edges = list({(e.kind, e.source_id, e.target_id): e for e in batch.edges}.values())
-        return cls(_account_rows(batch, written or {}), posts, edges)
-
-
-def _row_hash(row: dict) -> int:
-    return hash(tuple(row.values()))
-
-
-def _account_rows(batch: Batch, written: Mapping[str, int]) -> list[dict]:
-    rows = [dict(zip(ACCOUNT_FIELDS, row, strict=True)) for row in account_rows(batch, written)]
-    return sorted(rows, key=lambda r: r["id"])  # one lock order: fewer deadlocks
-
-
-def _post_row(p: Post) -> dict:
-    place = p.place
-    lat, lon = p.coordinates if p.coordinates else (None, None)
-    return {
-        "id": p.id, "author_id": p.author_id, "created_at": _epoch(p.created_at),
-        "kind": p.kind.value, "text": p.text, "lang": p.lang, "ref_author_id": p.ref_author_id,
-        "tags": list(dict.fromkeys(p.hashtags)), "mention_ids": list(dict.fromkeys(p.mention_ids)),
-        "place_id": place.id if place else None,
-        "place_full_name": place.full_name if place else None,
-        "place_country_code": place.country_code if place else None,
-        "place_lat": place.lat if place else None, "place_lon": place.lon if place else None,
-        "lat": lat, "lon": lon,
-    }
-
-
-def interaction_rows(posts: Iterable[Post]) -> dict[EdgeKind, list[dict]]:
-    """Retweets (quotes count) and mentions of ``posts``, summed per account pair.
-
-    Self-interactions are left out. Rows are sorted by pair, so concurrent loads
-    lock relationships in one order.
-    """
-    agg: dict[tuple[EdgeKind, str, str], list[int]] = {}
-    for p in posts:
-        at = _epoch(p.created_at)
-        targets: list[tuple[EdgeKind, str]] = []
-        if p.kind in RETWEET_KINDS and p.ref_author_id:
-            targets.append((EdgeKind.RETWEET, p.ref_author_id))
-        targets.extend((EdgeKind.MENTION, m) for m in p.mention_ids)
-        for kind, target in targets:
-            if target == p.author_id:
-                continue
-            row = agg.get((kind, p.author_id, target))
-            if row is None:
-                agg[(kind, p.author_id, target)] = [1, at, at]
-            else:
-                row[0] += 1
-                row[1] = min(row[1], at)
-                row[2] = max(row[2], at)
-    out: dict[EdgeKind, list[dict]] = {EdgeKind.RETWEET: [], EdgeKind.MENTION: []}
-    for (kind, source, target), (count, first, last) in sorted(agg.items()):
-        out[kind].append({"source_id": source, "target_id": target, "count": count,
-                          "first_at": first, "last_at": last})
-    return out
-
-
-def _given_edge_row(e: AccountEdge) -> dict:
-    last = e.last_at or e.first_at
-    return {"source_id": e.source_id, "target_id": e.target_id, "weight": e.weight,
-            "first_at": _epoch(e.first_at) if e.first_at else None,
-            "last_at": _epoch(last) if last else None}
-
-
-def _epoch(at: datetime) -> int:
-    return int(at.timestamp())
 
 
 # -- rows -> columns ---------------------------------------------------------------

@@ -74,13 +74,10 @@ def test_same_seed_same_partition_and_the_projection_is_dropped(loaded):
     assert not [g for g in _graphs(store) if g.startswith("tagjack-")]
 
 
-def test_louvain_runs_too_and_the_store_method_builds_its_own_projection(loaded):
+def test_louvain_runs_too(loaded):
     store, p = loaded
     louvain = gds_partition(store, p, seed=1, algorithm="louvain")
     assert abs(louvain.modularity - leiden(p, seed=1).modularity) <= 0.02
-    own = store.gds_communities(seed=1)
-    assert np.array_equal(own.keys, p.keys)
-    assert own.modularity == pytest.approx(gds_partition(store, p, seed=1).modularity)
 
 
 def test_an_empty_graph_needs_no_gds(tmp_path):

@@ -1,0 +1,96 @@
+"""The Neo4j store's batches as rows for its ``load/*`` statements: one plan per batch, rows
+unique by id or pair and sorted, so concurrent loads take locks in one order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from tagjack.graph.model import AccountEdge, EdgeKind, Post, PostKind
+from tagjack.graph.store.base import ACCOUNT_FIELDS, Batch, account_rows
+
+RETWEET_KINDS = (PostKind.RETWEET, PostKind.QUOTE)  # quotes count as retweets
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """A batch as the statements take it: accounts merged per id (stubs for referenced
+    ids), posts unique by id (last wins), given edges unique per pair (last wins)."""
+
+    accounts: list[dict]
+    posts: list[Post]
+    edges: list[AccountEdge]
+
+    @classmethod
+    def of(cls, batch: Batch, *, written: Mapping[str, int] | None = None) -> BatchPlan:
+        """``written``: rows this store already committed, by id; those rows, and stubs of
+        ids it wrote, are left out (an account repeats in every tweet it posts)."""
+        posts = list({p.id: p for p in batch.posts}.values())
+        edges = list({(e.kind, e.source_id, e.target_id): e for e in batch.edges}.values())
+        return cls(_account_rows(batch, written or {}), posts, edges)
+
+
+def row_hash(row: dict) -> int:
+    return hash(tuple(row.values()))
+
+
+def _account_rows(batch: Batch, written: Mapping[str, int]) -> list[dict]:
+    rows = [dict(zip(ACCOUNT_FIELDS, row, strict=True)) for row in account_rows(batch, written)]
+    return sorted(rows, key=lambda r: r["id"])  # one lock order: fewer deadlocks
+
+
+def post_row(p: Post) -> dict:
+    place = p.place
+    lat, lon = p.coordinates if p.coordinates else (None, None)
+    return {
+        "id": p.id, "author_id": p.author_id, "created_at": _epoch(p.created_at),
+        "kind": p.kind.value, "text": p.text, "lang": p.lang, "ref_author_id": p.ref_author_id,
+        "tags": list(dict.fromkeys(p.hashtags)), "mention_ids": list(dict.fromkeys(p.mention_ids)),
+        "place_id": place.id if place else None,
+        "place_full_name": place.full_name if place else None,
+        "place_country_code": place.country_code if place else None,
+        "place_lat": place.lat if place else None, "place_lon": place.lon if place else None,
+        "lat": lat, "lon": lon,
+    }
+
+
+def interaction_rows(posts: Iterable[Post]) -> dict[EdgeKind, list[dict]]:
+    """Retweets (quotes count) and mentions of ``posts``, summed per account pair.
+
+    Self-interactions are left out. Rows are sorted by pair, so concurrent loads
+    lock relationships in one order.
+    """
+    agg: dict[tuple[EdgeKind, str, str], list[int]] = {}
+    for p in posts:
+        at = _epoch(p.created_at)
+        targets: list[tuple[EdgeKind, str]] = []
+        if p.kind in RETWEET_KINDS and p.ref_author_id:
+            targets.append((EdgeKind.RETWEET, p.ref_author_id))
+        targets.extend((EdgeKind.MENTION, m) for m in p.mention_ids)
+        for kind, target in targets:
+            if target == p.author_id:
+                continue
+            row = agg.get((kind, p.author_id, target))
+            if row is None:
+                agg[(kind, p.author_id, target)] = [1, at, at]
+            else:
+                row[0] += 1
+                row[1] = min(row[1], at)
+                row[2] = max(row[2], at)
+    out: dict[EdgeKind, list[dict]] = {EdgeKind.RETWEET: [], EdgeKind.MENTION: []}
+    for (kind, source, target), (count, first, last) in sorted(agg.items()):
+        out[kind].append({"source_id": source, "target_id": target, "count": count,
+                          "first_at": first, "last_at": last})
+    return out
+
+
+def given_edge_row(e: AccountEdge) -> dict:
+    last = e.last_at or e.first_at
+    return {"source_id": e.source_id, "target_id": e.target_id, "weight": e.weight,
+            "first_at": _epoch(e.first_at) if e.first_at else None,
+            "last_at": _epoch(last) if last else None}
+
+
+def _epoch(at: datetime) -> int:
+    return int(at.timestamp())
