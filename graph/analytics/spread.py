@@ -200,6 +200,8 @@ class CityAdoption:
     city: str
     country: str
     city_id: str
+    lat: float
+    lon: float
     first_at: datetime
     first_hashtag: str
     accounts: int  # located accounts that posted the tag or a variant
@@ -217,6 +219,10 @@ class Transmission:
     target_country: str
     retweets: int
     first_at: datetime
+    source_lat: float
+    source_lon: float
+    target_lat: float
+    target_lon: float
 
 
 @dataclass(frozen=True)
@@ -356,7 +362,7 @@ def city_timeline(tables: Sequence[PostTable], tags: Sequence[str], cities: Acco
     used = _tags_used(tables, tags, cities, ids)
     rows = [CityAdoption(
         city=cities.cities[c].name, country=cities.cities[c].country, city_id=cities.cities[c].id,
-        first_at=utc(times[firsts[i]]), first_hashtag=tags[which[firsts[i]]],
+        lat=cities.cities[c].lat, lon=cities.cities[c].lon, first_at=utc(times[firsts[i]]), first_hashtag=tags[which[firsts[i]]],
         accounts=int(accounts[i]), posts=int(posts_n[i]), hashtags=used[i])
         for i, c in enumerate(ids.tolist())]
     return sorted(rows, key=lambda r: (r.first_at, r.city))
@@ -389,11 +395,14 @@ def transmissions(tables: Sequence[PostTable], cities: AccountCities, *,
                                        return_counts=True)
     first = np.full(len(codes), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first, inverse, times)
-    rows = [Transmission(cities.cities[c // width].name, cities.cities[c // width].country,
-                         cities.cities[c % width].name, cities.cities[c % width].country, int(n),
-                         utc(f))
+    rows = [_transmission(cities.cities[c // width], cities.cities[c % width], int(n), utc(f))
             for c, n, f in zip(codes.tolist(), counts.tolist(), first.tolist(), strict=True)]
     return sorted(rows, key=lambda r: (-r.retweets, r.first_at, r.source, r.target))
+
+
+def _transmission(source: City, target: City, retweets: int, first_at: datetime) -> Transmission:
+    return Transmission(source.name, source.country, target.name, target.country, retweets, first_at,
+                        source.lat, source.lon, target.lat, target.lon)
 
 
 def spread(hashtag: str, posts: Mapping[str, PostTable], candidates: Sequence[Candidate],

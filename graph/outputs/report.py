@@ -8,9 +8,8 @@ page and the commands agree. ``render_report`` turns it into HTML;
 
 The page needs no network: plotly.js is inlined once
 (``plotly.offline.get_plotlyjs``) and every chart is a div and its JSON.
-There is no map: plotly's geo charts fetch their topojson from a CDN, so
-the spread is drawn as an adoption timeline and a city-to-city Sankey
-diagram instead.
+The map of the spread brings its own outlines (``outputs/worldmap.py``):
+plotly's geo charts would fetch theirs from a CDN.
 
 Escaping: the page is a jinja2 template with autoescape on, so every
 handle, name, label and tag in the text and tables is HTML-escaped. Chart
@@ -67,6 +66,7 @@ from tagjack.graph.analytics.projection import projection
 from tagjack.graph.analytics.spread import Spread
 from tagjack.graph.model import EdgeKind, normalize_tag
 from tagjack.graph.outputs.export import file_target, replacing
+from tagjack.graph.outputs.worldmap import MAP_HEIGHT, map_figure
 from tagjack.graph.store.base import AccountTable, EdgeTable, PostTable, Results, Store
 from tagjack.graph.times import iso
 
@@ -381,13 +381,14 @@ def figures(data: ReportData) -> dict[str, go.Figure]:
     return {"timeline": timeline_figure(data.hijack),
             "communities": communities_figure(data, colours),
             "amplifiers": amplifiers_figure(data, colours),
+            "map": _layout_defaults(map_figure(data.spread), height=MAP_HEIGHT),
             "adoption": adoption_figure(data.spread),
             "flows": flows_figure(data.spread),
             "network": network_figure(data, colours)}
 
 
 def _layout_defaults(fig: go.Figure, *, height: int, **more: object) -> go.Figure:
-    more.setdefault("margin", {"l": 60, "r": 20, "t": 30, "b": 50})
+    more.setdefault("margin", fig.layout.margin.to_plotly_json() or {"l": 60, "r": 20, "t": 30, "b": 50})
     fig.update_layout(template="plotly_white", height=height, font={"family": FONT, "size": 13},
                       hoverlabel={"align": "left"}, **more)
     return fig
@@ -579,7 +580,7 @@ def network_figure(data: ReportData, colours: dict[int, str]) -> go.Figure:
 
 def _chart(fig: go.Figure, name: str) -> Markup:
     return Markup(fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{name}",
-                              config={"displaylogo": False, "responsive": True}))
+                              auto_play=False, config={"displaylogo": False, "responsive": True}))
 
 
 def tables(data: ReportData) -> dict[str, dict]:
