@@ -362,8 +362,9 @@ def city_timeline(tables: Sequence[PostTable], tags: Sequence[str], cities: Acco
     used = _tags_used(tables, tags, cities, ids)
     rows = [CityAdoption(
         city=cities.cities[c].name, country=cities.cities[c].country, city_id=cities.cities[c].id,
-        lat=cities.cities[c].lat, lon=cities.cities[c].lon, first_at=utc(times[firsts[i]]), first_hashtag=tags[which[firsts[i]]],
-        accounts=int(accounts[i]), posts=int(posts_n[i]), hashtags=used[i])
+        lat=cities.cities[c].lat, lon=cities.cities[c].lon, first_at=utc(times[firsts[i]]),
+        first_hashtag=tags[which[firsts[i]]], accounts=int(accounts[i]), posts=int(posts_n[i]),
+        hashtags=used[i])
         for i, c in enumerate(ids.tolist())]
     return sorted(rows, key=lambda r: (r.first_at, r.city))
 
