@@ -77,8 +77,8 @@ def world() -> World:
     """Natural Earth's 1:110m land and country borders, projected once per process."""
     topo = orjson.loads(files(__package__).joinpath("data/countries-110m.json").read_bytes())
     arcs = topology_arcs(topo)
-    land = [ring_points(ring, arcs) for g in topo["objects"]["land"]["geometries"]
-            for ring in rings(g)]
+    land = [part for g in topo["objects"]["land"]["geometries"] for ring in rings(g)
+            for part in cut_at_antimeridian(ring_points(ring, arcs))]
     lat = np.linspace(-90.0, 90.0, 91)
     edge = np.concatenate([np.column_stack((np.full_like(lat, 180.0), lat)),
                            np.column_stack((np.full_like(lat, -180.0), lat[::-1]))])
@@ -115,6 +115,43 @@ def ring_points(ring: Sequence[int], arcs: Sequence[np.ndarray]) -> np.ndarray:
     """
     parts = [arcs[i] if i >= 0 else arcs[~i][::-1] for i in ring]
     return np.concatenate([parts[0], *(p[1:] for p in parts[1:])])
+
+
+def cut_at_antimeridian(ring: np.ndarray) -> list[np.ndarray]:
+    """A ring as polygons that stay within longitudes -180..180, for drawing on a flat map.
+
+    The outlines are spherical: a ring may step across the antimeridian
+    (Fiji, Chukotka) or circle a pole (Antarctica), which drawn flat would
+    streak across the whole map. Such a ring is unwrapped (longitudes made
+    continuous, a pole-circling ring closed along the pole) and clipped to
+    each 360-degree copy of the map's width (Sutherland-Hodgman).
+    """
+    step = np.diff(ring[:, 0])
+    if not (np.abs(step) > 180).any():
+        return [ring]
+    lon = ring[0, 0] + np.concatenate([[0.0], np.cumsum((step + 180) % 360 - 180)])
+    flat = np.column_stack((lon, ring[:, 1]))
+    if abs(lon[-1] - lon[0]) > 180:
+        pole = -90.0 if ring[:, 1].mean() < 0 else 90.0
+        flat = np.concatenate([flat, [[lon[-1], pole], [lon[0], pole]]])
+    parts = [_clip(_clip(flat + [shift, 0.0], 180.0, keep_below=True), -180.0, keep_below=False)
+             for shift in (-360.0, 0.0, 360.0)]
+    return [p for p in parts if len(p) >= 3 and np.ptp(p[:, 0]) > 0]  # not a sliver on the edge
+
+
+def _clip(points: np.ndarray, at: float, *, keep_below: bool) -> np.ndarray:
+    """The polygon cut by the meridian ``at``: the side below (west) or above (east) it."""
+    if not len(points):
+        return points
+    inside = points[:, 0] <= at if keep_below else points[:, 0] >= at
+    out: list[np.ndarray] = []
+    for i in range(len(points)):
+        p, q = points[i - 1], points[i]
+        if inside[i] != inside[i - 1]:
+            out.append(np.array([at, p[1] + (q[1] - p[1]) * (at - p[0]) / (q[0] - p[0])]))
+        if inside[i]:
+            out.append(q)
+    return np.array(out).reshape(-1, 2)
 
 
 def shared_arcs(topo: dict, arcs: Sequence[np.ndarray]) -> list[np.ndarray]:

@@ -50,6 +50,18 @@ def test_export_file_formats(db, tmp_path, fmt):
         assert g.number_of_nodes() == 16
 
 
+@pytest.mark.parametrize("hashtag", [(), ("--hashtag", "#MyTag")])
+def test_export_geojson(db, tmp_path, hashtag):
+    out = tmp_path / "cities.geojson"
+    result = run("export", "--format", "geojson", "--out", str(out), "--db", db, *hashtag)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(out)
+    scope = "#mytag" if hashtag else "all posts"
+    assert result.stderr.startswith("exported 3 cities and ") and result.stderr.strip().endswith(scope)
+    doc = json.loads(out.read_bytes())
+    assert doc["type"] == "FeatureCollection" and len(doc["features"]) > 3
+
+
 def test_export_csv_folder_with_hashtag(db, tmp_path):
     result = run("export", "-f", "csv", "-o", str(tmp_path / "csv"), "--db", db, "-t", "#MyTag")
     assert result.exit_code == 0, result.output

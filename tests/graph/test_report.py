@@ -30,7 +30,7 @@ from tagjack.graph.outputs.report import (
 )
 from tagjack.graph.store.sqlite import SqliteStore
 
-CHARTS = ("timeline", "communities", "amplifiers", "adoption", "flows", "network")
+CHARTS = ("timeline", "communities", "amplifiers", "map", "adoption", "flows", "network")
 PAYLOADS = (SCRIPT, IMG, SVG, "<img src=x onerror=alert(2)>", "<svg onload=alert(3)>")
 
 
@@ -264,6 +264,24 @@ def test_browser_draws_every_chart_without_errors(which, simulated_page, crafted
         assert ('class="trace' in drawn or "sankey-node" in drawn), f"{name}: nothing drawn"
     for payload in ("<img src=x onerror=alert(2)>", "<svg onload=alert(3)>", "<script>alert(1)"):
         assert payload not in dom  # the browser made no element of them
+
+
+@pytest.mark.browser
+def test_browser_draws_the_map_offline(simulated, simulated_page, tmp_path):
+    """The land is drawn from the page's own outlines (no host resolves), and every city is named."""
+    dom, console = browse(simulated_page[0], tmp_path / "profile")
+    assert console == [], console
+    drawn = dom[dom.index('id="chart-map"'):dom.index('id="chart-adoption"')]
+    fills = re.findall(r'<path class="js-fill" d="([^"]+)"', drawn)
+    assert len(fills) == 2  # the sea and the land
+    land = fills[1]
+    assert land.count("M") > 100 and land.count("L") > 3000  # over a hundred land masses, outlined
+    labels = re.findall(r'<g class="textpoint"[^>]*><text[^>]*>(.*?)</text>', drawn)
+    named = " ".join(re.sub(r"<[^>]+>", " ", t) for t in labels)
+    for c in simulated[1]["cities"]:
+        assert c["city"] in named, c["city"]
+    assert len(re.findall(r'<path class="point"', drawn)) >= len(simulated[1]["cities"])
+    assert 'class="slider-container"' in drawn and "updatemenu-button" in drawn  # the replay
 
 
 @pytest.mark.browser

@@ -14,6 +14,7 @@ from tagjack.graph.analytics.pipeline import spread_report
 from tagjack.graph.analytics.spread import CityAdoption, Spread, Transmission, VariantRule
 from tagjack.graph.outputs.worldmap import (
     WIDTHS,
+    cut_at_antimeridian,
     equal_earth,
     label_positions,
     map_figure,
@@ -86,6 +87,18 @@ def test_rings_join_arcs_and_borders_are_the_shared_ones():
     assert len(borders) == 1 and borders[0].tolist() == [[1, 0], [1, 1]]
 
 
+def test_rings_across_the_antimeridian_are_cut_there():
+    across = np.array([[170, 0], [-170, 0], [-170, 10], [170, 10], [170, 0]], dtype=np.float64)
+    parts = cut_at_antimeridian(across)
+    assert sorted((p[:, 0].min(), p[:, 0].max()) for p in parts) == [(-180, -170), (170, 180)]
+    assert all(p[:, 1].min() == 0 and p[:, 1].max() == 10 for p in parts)
+    pole = np.array([[-180, -70], [-60, -75], [60, -72], [180, -70], [-180, -70]], dtype=np.float64)
+    (closed,) = cut_at_antimeridian(pole)  # round the South Pole: closed along it
+    assert closed[:, 0].min() == -180 and closed[:, 0].max() == 180 and closed[:, 1].min() == -90
+    inland = np.array([[0, 0], [10, 0], [10, 10], [0, 0]], dtype=np.float64)
+    assert cut_at_antimeridian(inland)[0] is inland
+
+
 def test_world_outlines_are_projected_and_in_bounds():
     w = world()
     for x, y in (w.land, w.borders, w.sphere):
@@ -93,6 +106,10 @@ def test_world_outlines_are_projected_and_in_bounds():
         assert np.nanmax(np.abs(x)) <= 2.7067 and np.nanmax(np.abs(y)) <= 1.3174
     assert np.isnan(w.land[0]).sum() > 100  # over a hundred land rings, gaps between them
     assert len(w.land[0]) > 5000 and len(w.borders[0]) > 3000
+    x, y = w.land
+    both = ~np.isnan(x[:-1]) & ~np.isnan(x[1:])
+    wide = np.flatnonzero(both & (np.abs(np.diff(x)) > 0.5))
+    assert np.allclose(y[wide], -1.3173628)  # no streak across the map but the South Pole's edge
     assert world() is w  # read once
 
 
