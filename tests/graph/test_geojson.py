@@ -8,12 +8,12 @@ import geojson
 import orjson
 import pytest
 from report_cases import TAG, crafted_store, simulated_store
-from tagjack.graph.analysis import spread_report
+from tagjack.graph.analytics.pipeline import spread_report
+from tagjack.graph.analytics.spread import spread_json
 from tagjack.graph.errors import NotFound
-from tagjack.graph.export import CannotWrite, export_data
 from tagjack.graph.model import EdgeKind
+from tagjack.graph.outputs.export import CannotWrite, export_data
 from tagjack.graph.outputs.geojson import export_geojson, line, point, spread_geojson
-from tagjack.graph.spread import spread_json
 from tagjack.graph.store.sqlite import SqliteStore
 
 
