@@ -1,0 +1,116 @@
+"""Records that flow from readers to stores.
+
+Ids are strings (tweet ids exceed 2**53); times are timezone-aware UTC.
+Accounts known only by handle (a truncated ``RT @x:``, an edge list, a CSV
+mention without id) get the id ``@<handle lower-cased>``: see ``handle_id``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from functools import lru_cache
+
+
+class PostKind(StrEnum):
+    ORIGINAL = "original"
+    RETWEET = "retweet"
+    QUOTE = "quote"
+    REPLY = "reply"
+
+
+class EdgeKind(StrEnum):
+    RETWEET = "retweet"
+    MENTION = "mention"
+
+
+class LocationSource(StrEnum):
+    PLACE = "place"
+    COORDINATES = "coordinates"
+    PROFILE = "profile"
+
+
+@lru_cache(maxsize=65_536)
+def normalize_tag(tag: str) -> str:
+    """Hashtags match case-insensitively and across Unicode width.
+
+    '#MyNYPD', 'mynypd' and the full-width '＃ＭｙＮＹＰＤ' all give 'mynypd'.
+    """
+    return unicodedata.normalize("NFKC", tag).strip().lstrip("#").casefold()
+
+
+def handle_id(handle: str) -> str:
+    """Stand-in id for an account known only by its handle."""
+    return "@" + handle.lstrip("@").lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: str
+    handle: str
+    name: str = ""
+    followers: int | None = None
+    location_text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A tweet's place object (Twitter's own geotag), centre of its bounding box."""
+
+    id: str
+    full_name: str
+    country_code: str = ""
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    id: str
+    author_id: str
+    created_at: datetime
+    kind: PostKind = PostKind.ORIGINAL
+    text: str = ""
+    lang: str = ""
+    ref_id: str | None = None  # the retweeted, quoted or replied-to post
+    ref_author_id: str | None = None  # its author, when the data says who
+    mention_ids: tuple[str, ...] = ()  # mentions the author wrote; never the "RT @x:" prefix
+    hashtags: tuple[str, ...] = ()  # lower-cased, without '#', in order, unique
+    place: Place | None = None
+    coordinates: tuple[float, float] | None = None  # (lat, lon)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountEdge:
+    """An aggregated account-to-account edge given as such (edge-list input)."""
+
+    source_id: str
+    target_id: str
+    kind: EdgeKind
+    weight: int = 1
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class City:
+    id: str  # GeoNames id
+    name: str
+    country: str  # ISO 3166-1 alpha-2
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """An input line or record that could not be read, and why."""
+
+    source: str
+    line: int
+    reason: str
+    raw: str = field(default="", repr=False)  # at most a few hundred characters
+
+
+Record = Account | Post | AccountEdge

@@ -1,0 +1,804 @@
+"""The Neo4j store: the same Store protocol as SQLite, over the official driver.
+
+Every statement is a file in ``cypher/`` run with ``$parameters``; loads are
+``UNWIND $rows AS row MERGE ...`` in chunks of ``batch_size`` rows, and one
+``write_batch`` is one ``execute_write`` transaction, which the driver retries
+on transient errors (deadlocks, leader changes).
+
+Exact counts across reloads and retries: ``load/posts`` reports which posts
+had no ``created_at`` yet (never stored), and only those posts' interactions
+are added to the aggregated ``RETWEETED`` / ``MENTIONED`` counts, in the same
+transaction. A retried transaction is rolled back first and starts over from
+the same database state, and the transaction function keeps no state between
+attempts, so a retry finds the same new posts and adds the same counts once.
+
+Account keys: Neo4j has no dense integer key, so the store numbers accounts
+itself (``_Keys``): on the first read, every account id in id order gets key
+0, 1, 2, ...; accounts that appear later get the next keys. Keys are stable
+within one open store, as the protocol asks, and nothing extra is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
+import orjson
+from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction, Session
+from neo4j import graph as neo4j_graph
+from neo4j import spatial as neo4j_spatial
+from neo4j import time as neo4j_time
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    ConfigurationError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+from tagjack.cypher import statement, statements
+from tagjack.graph.analytics.projection import Projection
+from tagjack.graph.analytics.projection import projection as network_projection
+from tagjack.graph.errors import StoreUnavailable, TagjackError, WriteFailed
+from tagjack.graph.model import AccountEdge, EdgeKind, Place, Post, PostKind, normalize_tag
+from tagjack.graph.store.base import (
+    ACCOUNT_FIELDS,
+    KIND_CODES,
+    AccountTable,
+    Batch,
+    BatchCounts,
+    CityRow,
+    CommunityRow,
+    EdgeTable,
+    GeoEvidence,
+    HashtagUse,
+    PostTable,
+    Results,
+    Status,
+    account_rows,
+    iter_chunks,
+)
+from tagjack.graph.store.queries import QUERIES, Rows, iso_utc
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 5_000  # rows per statement
+WRITE_ACCESS_REFUSED = "Neo.ClientError.Statement.AccessMode"
+DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
+FORBIDDEN = "Neo.ClientError.Security.Forbidden"
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+REFERENCE_STATEMENTS: dict[PostKind, str] = {
+    PostKind.RETWEET: "load/retweets",
+    PostKind.QUOTE: "load/quotes",
+    PostKind.REPLY: "load/replies_to",
+}
+EDGE_STATEMENTS: dict[EdgeKind, str] = {EdgeKind.RETWEET: "load/retweeted",
+                                        EdgeKind.MENTION: "load/mentioned"}
+GIVEN_EDGE_STATEMENTS: dict[EdgeKind, str] = {EdgeKind.RETWEET: "load/given_retweeted",
+                                              EdgeKind.MENTION: "load/given_mentioned"}
+READ_EDGE_STATEMENTS: dict[EdgeKind, str] = {EdgeKind.RETWEET: "read/retweeted",
+                                             EdgeKind.MENTION: "read/mentioned"}
+READ_TAGGED_EDGE_STATEMENTS: dict[EdgeKind, str] = {EdgeKind.RETWEET: "read/tagged_retweeted",
+                                                    EdgeKind.MENTION: "read/tagged_mentioned"}
+KIND_BY_NAME: dict[str, int] = {k.value: code for k, code in KIND_CODES.items()}
+RETWEET_KINDS = (PostKind.RETWEET, PostKind.QUOTE)  # quotes count as retweets
+
+# Display labels for the Browser (see display_labels and cypher/browser/style.grass).
+COMMUNITY_LABELS = tuple(f"C{i}" for i in range(12))
+ROLE_LABELS = {"campaign": "Campaign", "hijacker": "Hijacker"}
+TOP_AMPLIFIERS, AMPLIFIERS = 10, 100
+ALL_DISPLAY_LABELS = (*COMMUNITY_LABELS, *ROLE_LABELS.values(), "TopAmplifier", "Amplifier")
+
+# The $parameters the store passes to each statement it runs. `_run` refuses any
+# other set, and tests/cypher/test_lint.py lints every file against this registry,
+# so a $param in a file is always one the Python code passes.
+ROWS = frozenset({"rows"})
+NO_PARAMS: frozenset[str] = frozenset()
+STORE_STATEMENT_PARAMS: dict[str, frozenset[str]] = {
+    "schema": NO_PARAMS,
+    **{f"load/{n}": ROWS for n in (
+        "accounts", "posts", "retweets", "quotes", "replies_to",
+        "retweeted", "mentioned", "given_retweeted", "given_mentioned")},
+    **{f"read/{n}": NO_PARAMS for n in (
+        "status", "account_ids", "accounts", "retweeted", "mentioned", "posts", "hashtags",
+        "location_texts", "places", "coordinates", "run", "results", "communities", "cities",
+        "hashtag_counts")},
+    "read/posts_of_tags": frozenset({"tags"}),
+    **{f"read/{n}": frozenset({"tag"}) for n in (
+        "tagged_retweeted", "tagged_mentioned", "tagged_posts", "cooccurring")},
+    **{f"writeback/{n}": frozenset({"batch_size"}) for n in (
+        "clear_in_community", "clear_communities", "clear_located_in", "clear_cities")},
+    "writeback/clear_accounts": frozenset({"batch_size", "labels"}),
+    "writeback/clear_run": NO_PARAMS,
+    "writeback/accounts": ROWS,
+    "writeback/cities": ROWS,
+    "writeback/located_in": ROWS,
+    "writeback/communities": frozenset({"rows", "run"}),
+    "writeback/in_community": frozenset({"rows", "run"}),
+    "writeback/run": frozenset({"run", "meta"}),
+    "gds/project": frozenset({"graph_name", "retweet_weight", "mention_weight"}),
+    "gds/account_ids": frozenset({"node_ids"}),
+}
+
+
+def _statement_params() -> dict[str, frozenset[str]]:
+    return {**STORE_STATEMENT_PARAMS,
+            **{f"queries/{q.name}": frozenset(q.params) for q in QUERIES.values()}}
+
+
+STATEMENT_PARAMS: dict[str, frozenset[str]] = _statement_params()
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """Who connects; ``repr`` never shows the password."""
+
+    user: str
+    password: str
+    database: str | None
+
+    def __repr__(self) -> str:
+        return f"Credentials(user={self.user!r}, password=***, database={self.database!r})"
+
+
+class Neo4jStore:
+    """Store protocol over a Neo4j 5 database (``from_env`` for the CLI)."""
+
+    def __init__(self, uri: str, credentials: Credentials, *,
+                 batch_size: int = DEFAULT_BATCH_SIZE, driver: Driver | None = None) -> None:
+        """Connect (or use ``driver``, e.g. a test's fake) and apply the schema."""
+        self.uri = public_uri(uri)
+        self.database = credentials.database
+        self.name = f"neo4j:{self.uri}" + (f"/{self.database}" if self.database else "")
+        self.batch_size = batch_size
+        self._keys = _Keys()
+        self._written: dict[str, int] = {}  # account id -> hash of the row this store last wrote
+        self.driver = driver or _connect(uri, credentials, shown=self.uri)
+        try:
+            self._apply_schema()
+        except BaseException:
+            self.driver.close()
+            raise
+
+    @classmethod
+    def from_env(cls, uri: str, *, batch_size: int = DEFAULT_BATCH_SIZE) -> Self:
+        """Connect to ``uri`` as NEO4J_USERNAME (default neo4j) with NEO4J_PASSWORD."""
+        creds = Credentials(user=os.environ.get("NEO4J_USERNAME") or "neo4j",
+                            password=os.environ.get("NEO4J_PASSWORD", ""),
+                            database=os.environ.get("NEO4J_DATABASE") or None)
+        return cls(uri, creds, batch_size=batch_size)
+
+    def session(self, *, access_mode: str = WRITE_ACCESS) -> Session:
+        return self.driver.session(database=self.database, default_access_mode=access_mode)
+
+    def _apply_schema(self) -> None:
+        """Constraints and indexes, each in its own transaction (schema commands can't share).
+
+        A user without schema rights (a read-only analyst account) can still read:
+        that is logged, not fatal.
+        """
+        with self.session() as session, _translated(self.uri):
+            for text in statements("schema"):
+                try:
+                    session.run(text).consume()
+                except ClientError as exc:
+                    if (exc.code or "").startswith(FORBIDDEN):
+                        log.warning("no right to create tagjack's schema on %s; reading only",
+                                    self.name)
+                        return
+                    raise StoreUnavailable(f"Neo4j at {self.uri} cannot hold tagjack's schema: "
+                                           f"{_first_line(exc.message or str(exc))}") from exc
+
+    # -- writing ---------------------------------------------------------
+
+    def write_batch(self, batch: Batch) -> BatchCounts:
+        plan = _BatchPlan.of(batch, written=self._written)
+        try:
+            with self.session() as session, _translated(self.uri):
+                counts = session.execute_write(self._write_batch, plan)
+        except Neo4jError as exc:  # not transient (a constraint, a right), or retried in vain
+            raise WriteFailed(f"Neo4j refused it: {exc.code}: "
+                              f"{_first_line(exc.message or str(exc))}") from exc
+        # learnt only once committed: a rolled-back attempt must write its rows again
+        self._written.update((row["id"], _row_hash(row)) for row in plan.accounts)
+        return counts
+
+    def _write_batch(self, tx: ManagedTransaction, plan: _BatchPlan) -> BatchCounts:
+        """One attempt at a batch; the driver may call it again after a rollback."""
+        counts = BatchCounts()
+        counts.accounts = self._upsert_accounts(tx, plan.accounts)
+        new_ids = self._upsert_posts(tx, plan.posts)
+        new = [p for p in plan.posts if p.id in new_ids]
+        counts.posts = len(new)
+        self._upsert_references(tx, new)
+        counts.edges = self._add_interactions(tx, new)
+        counts.edges += self._upsert_given_edges(tx, plan.edges)
+        return counts
+
+    def _upsert_accounts(self, tx: ManagedTransaction, rows: list[dict]) -> int:
+        return sum(self._run(tx, "load/accounts", rows=chunk).consume().counters.nodes_created
+                   for chunk in iter_chunks(rows, self.batch_size))
+
+    def _upsert_posts(self, tx: ManagedTransaction, posts: list[Post]) -> set[str]:
+        new: set[str] = set()
+        for chunk in iter_chunks(posts, self.batch_size):
+            result = self._run(tx, "load/posts", rows=[_post_row(p) for p in chunk])
+            new.update(record[0] for record in result)
+        return new
+
+    def _upsert_references(self, tx: ManagedTransaction, new: list[Post]) -> None:
+        for kind, name in REFERENCE_STATEMENTS.items():
+            rows = [{"id": p.id, "ref_id": p.ref_id, "ref_author_id": p.ref_author_id}
+                    for p in new if p.kind is kind and p.ref_id]
+            self._run_chunked(tx, name, rows)
+
+    def _add_interactions(self, tx: ManagedTransaction, new: list[Post]) -> int:
+        added = 0
+        for kind, rows in interaction_rows(new).items():
+            self._run_chunked(tx, EDGE_STATEMENTS[kind], rows)
+            added += sum(r["count"] for r in rows)
+        return added
+
+    def _upsert_given_edges(self, tx: ManagedTransaction, edges: list[AccountEdge]) -> int:
+        changed = 0
+        for kind, name in GIVEN_EDGE_STATEMENTS.items():
+            rows = [_given_edge_row(e) for e in edges if e.kind is kind]
+            for chunk in iter_chunks(rows, self.batch_size):
+                changed += self._run(tx, name, rows=chunk).single(strict=True)[0]
+        return changed
+
+    def _run_chunked(self, tx: ManagedTransaction, name: str, rows: list[dict]) -> None:
+        for chunk in iter_chunks(rows, self.batch_size):
+            self._run(tx, name, rows=chunk).consume()
+
+    def _run(self, tx: ManagedTransaction | Session, name: str, **params: Any):
+        """Run statement ``name`` with exactly the parameters the registry lists for it."""
+        self.check_params(name, params)
+        return tx.run(statement(name), params)
+
+    @staticmethod
+    def check_params(name: str, params: Mapping[str, Any]) -> None:
+        expected = STATEMENT_PARAMS[name]
+        if set(params) != expected:
+            raise ValueError(f"{name} takes ${', $'.join(sorted(expected))}; got {sorted(params)}")
+
+    # -- reading ---------------------------------------------------------
+
+    def _read(self, name: str, **params: Any) -> list[list[Any]]:
+        """All rows of a read statement, in one read transaction (retried if transient)."""
+        def work(tx: ManagedTransaction) -> list[list[Any]]:
+            return [list(r.values()) for r in self._run(tx, name, **params)]
+
+        with self.session(access_mode=READ_ACCESS) as session, _translated(self.uri):
+            return session.execute_read(work)
+
+    def status(self) -> Status:
+        (posts, accounts, hashtags, cities, retweets, mentions, communities), = self._read(
+            "read/status")
+        return Status(store=self.name, posts=posts, accounts=accounts, hashtags=hashtags,
+                      cities=cities, retweet_edges=retweets, mention_edges=mentions,
+                      communities=communities)
+
+    def _ensure_keys(self) -> None:
+        if not self._keys:
+            self._keys.extend(r[0] for r in self._read("read/account_ids"))
+
+    def keys_of(self, ids: Iterable[str]) -> np.ndarray:
+        """Account keys of account ids (numbering new ones)."""
+        self._ensure_keys()
+        return self._keys.keys_of(ids)
+
+    def ids_of(self, keys: Iterable[int]) -> list[str]:
+        """Account ids of account keys handed out by this store."""
+        return self._keys.ids_of(keys)
+
+    def accounts(self) -> AccountTable:
+        rows = self._read("read/accounts")
+        keys = self.keys_of(r[0] for r in rows)
+        order = np.argsort(keys, kind="stable")
+        rows = [rows[i] for i in order.tolist()]
+        return AccountTable(
+            keys=keys[order],
+            ids=[r[0] for r in rows],
+            handles=[r[1] for r in rows],
+            names=[r[2] for r in rows],
+            followers=np.fromiter((r[3] for r in rows), dtype=np.int64, count=len(rows)),
+            location_texts=[r[4] for r in rows],
+        )
+
+    def edges(self, kind: EdgeKind, *, hashtag: str | None = None) -> EdgeTable:
+        if hashtag is None:
+            rows = self._read(READ_EDGE_STATEMENTS[kind])
+        else:
+            rows = self._read(READ_TAGGED_EDGE_STATEMENTS[kind], tag=normalize_tag(hashtag))
+        return EdgeTable(
+            source=self.keys_of(r[0] for r in rows),
+            target=self.keys_of(r[1] for r in rows),
+            weight=_ints(r[2] for r in rows),
+            first_at=_ints(r[3] for r in rows),
+            last_at=_ints(r[4] for r in rows),
+        )
+
+    def posts(self, *, hashtag: str | None = None) -> PostTable:
+        if hashtag is None:
+            rows = self._read("read/posts")
+        else:
+            rows = self._read("read/tagged_posts", tag=normalize_tag(hashtag))
+        self._ensure_keys()
+        keys = self._keys
+        return PostTable(
+            author=keys.keys_of(r[0] for r in rows),
+            created_at=_ints(r[1] for r in rows),
+            kind=np.fromiter((KIND_BY_NAME[r[2]] for r in rows), dtype=np.int8, count=len(rows)),
+            ref_author=np.fromiter((keys.key(r[3]) if r[3] is not None else -1 for r in rows),
+                                   dtype=np.int64, count=len(rows)),
+        )
+
+    def posts_of_tags(self, tags: Sequence[str]) -> dict[str, PostTable]:
+        wanted = list(dict.fromkeys(normalize_tag(t) for t in tags))
+        rows = self._read("read/posts_of_tags", tags=wanted) if wanted else []
+        self._ensure_keys()
+        keys = self._keys
+        at = {t: i for i, t in enumerate(wanted)}
+        which = np.fromiter((at[r[0]] for r in rows), dtype=np.int64, count=len(rows))
+        author = keys.keys_of(r[1] for r in rows)
+        created = _ints(r[2] for r in rows)
+        kind = np.fromiter((KIND_BY_NAME[r[3]] for r in rows), dtype=np.int8, count=len(rows))
+        ref = np.fromiter((keys.key(r[4]) if r[4] is not None else -1 for r in rows),
+                          dtype=np.int64, count=len(rows))
+        order = np.argsort(which, kind="stable")  # each tag's rows stay oldest first
+        bounds = np.searchsorted(which[order], np.arange(len(wanted) + 1))
+        tables = {}
+        for i, t in enumerate(wanted):
+            part = order[bounds[i]:bounds[i + 1]]
+            tables[t] = PostTable(author=author[part], created_at=created[part], kind=kind[part],
+                                  ref_author=ref[part])
+        return {t: tables[normalize_tag(t)] for t in tags}
+
+    def hashtags(self) -> list[HashtagUse]:
+        return [HashtagUse(*r) for r in self._read("read/hashtags")]
+
+    def hashtag_counts(self) -> dict[str, int]:
+        return dict(self._read("read/hashtag_counts"))
+
+    def cooccurring(self, hashtag: str) -> dict[str, int]:
+        return dict(self._read("read/cooccurring", tag=normalize_tag(hashtag)))
+
+    def geo_evidence(self) -> GeoEvidence:
+        self._ensure_keys()
+        key = self._keys.key
+        texts = {key(i): text for i, text in self._read("read/location_texts")}
+        places: dict[int, list[Place]] = defaultdict(list)
+        for author, pid, name, cc, lat, lon in self._read("read/places"):
+            places[key(author)].append(Place(pid, name, cc, lat, lon))
+        coords: dict[int, list[tuple[float, float]]] = defaultdict(list)
+        for author, lat, lon in self._read("read/coordinates"):
+            coords[key(author)].append((lat, lon))
+        return GeoEvidence(texts, dict(places), dict(coords))
+
+    # -- results ---------------------------------------------------------
+
+    def write_results(self, results: Results) -> None:
+        """Replace the last results, in batches; the :Run node is written last.
+
+        A write-back cut short leaves no :Run, so ``results()`` says None rather
+        than hand back a mix of two runs.
+        """
+        ids = self.ids_of(results.keys.tolist())
+        city_names = {c.id: c.name for c in results.cities}
+        self._write("writeback/clear_run", [])
+        self._autocommit("writeback/clear_accounts", batch_size=self.batch_size,
+                         labels=list(ALL_DISPLAY_LABELS))
+        for name in ("clear_in_community", "clear_communities", "clear_located_in", "clear_cities"):
+            self._autocommit(f"writeback/{name}", batch_size=self.batch_size)
+        community = _nullable(results.community)
+        self._write("writeback/accounts", [
+            {"id": i, "community": c, "pagerank": pr, "amplifier_score": s, "role": role,
+             "city": city_names.get(city) if city else None, "labels": labels}
+            for i, c, pr, s, role, city, labels in zip(
+                ids, community, results.pagerank.tolist(), results.amplifier_score.tolist(),
+                results.role, results.city_id, display_labels(results), strict=True)])
+        self._write("writeback/communities", [
+            {"id": c.id, "size": c.size, "role": c.role, "label": c.label}
+            for c in results.communities], run=results.run)
+        self._write("writeback/in_community", [
+            {"id": i, "community": c} for i, c in zip(ids, community, strict=True)
+            if c is not None], run=results.run)
+        self._write("writeback/cities", [
+            {"id": c.id, "name": c.name, "country": c.country, "lat": c.lat, "lon": c.lon}
+            for c in results.cities])
+        self._write("writeback/located_in", [
+            {"id": i, "city_id": city, "source": source or ""}
+            for i, city, source in zip(ids, results.city_id, results.city_source, strict=True)
+            if city])
+        meta = orjson.dumps(results.meta, option=orjson.OPT_SERIALIZE_NUMPY).decode()
+        self._write("writeback/run", [], run=results.run, meta=meta)
+
+    def _write(self, name: str, rows: Sequence[dict], **params: Any) -> None:
+        """``rows`` in transactions of batch_size rows (one, without rows, for a plain statement)."""
+        with self.session() as session, _translated(self.uri):
+            if "rows" not in STATEMENT_PARAMS[name]:
+                session.execute_write(lambda tx: self._run(tx, name, **params).consume())
+                return
+            for chunk in iter_chunks(rows, self.batch_size):
+                session.execute_write(
+                    lambda tx, c=chunk: self._run(tx, name, rows=c, **params).consume())
+
+    def _autocommit(self, name: str, **params: Any) -> None:
+        """A ``CALL {...} IN TRANSACTIONS`` statement: it needs an auto-commit transaction,
+        which the driver does not retry, so it is retried here (each is idempotent)."""
+        with self.session() as session, _translated(self.uri):
+            for attempt in range(3):
+                try:
+                    self._run(session, name, **params).consume()
+                    return
+                except Neo4jError as exc:
+                    if not exc.is_retryable() or attempt == 2:
+                        raise
+                    time.sleep(0.5 * (attempt + 1))
+
+    def results(self) -> Results | None:
+        run_rows = self._read("read/run")
+        if not run_rows:
+            return None
+        run, meta_text = run_rows[0]
+        rows = self._read("read/results")
+        keys = self.keys_of(r[0] for r in rows)
+        order = np.argsort(keys, kind="stable").tolist()
+        rows = [rows[i] for i in order]
+        return Results(
+            run=run,
+            keys=keys[order],
+            community=np.array([-1 if r[1] is None else r[1] for r in rows], dtype=np.int64),
+            pagerank=np.array([r[2] or 0.0 for r in rows], dtype=np.float64),
+            amplifier_score=np.array([r[3] or 0.0 for r in rows], dtype=np.float64),
+            role=[r[4] or "other" for r in rows],
+            city_id=[r[5] for r in rows],
+            city_source=[r[6] for r in rows],
+            communities=[CommunityRow(*r) for r in self._read("read/communities")],
+            cities=[CityRow(*r) for r in self._read("read/cities")],
+            meta=orjson.loads(meta_text),
+        )
+
+    # -- queries ---------------------------------------------------------
+
+    def named_query(self, name: str, params: Mapping[str, Any]) -> Rows:
+        """Run ``cypher/queries/<name>.cypher`` (read-only) with bound parameters."""
+        def work(tx: ManagedTransaction) -> Rows:
+            result = self._run(tx, f"queries/{name}", **params)
+            return Rows(list(result.keys()), [[plain(v) for v in r.values()] for r in result])
+
+        with self.session(access_mode=READ_ACCESS) as session, _translated(self.uri):
+            return session.execute_read(work)
+
+    def user_query(self, text: str, params: Mapping[str, Any], *, write: bool = False) -> Rows:
+        """Run a user's Cypher, in READ access mode unless ``write``.
+
+        The server, not tagjack, refuses writes in READ mode: ReadOnlyQuery says so.
+        Auto-commit, so ``CALL {...} IN TRANSACTIONS`` works; not retried.
+        """
+        mode = WRITE_ACCESS if write else READ_ACCESS
+        with self.session(access_mode=mode) as session, _translated(self.uri):
+            try:
+                result = session.run(text, params)  # type: ignore[arg-type]  # user input, bound params
+                columns = list(result.keys())
+                rows = [[plain(v) for v in r.values()] for r in result]
+            except ClientError as exc:
+                if exc.code == WRITE_ACCESS_REFUSED:
+                    raise ReadOnlyQuery("Neo4j refused to write: queries run read-only "
+                                        "unless --write is given") from exc
+                raise QueryFailed(_first_line(exc.message or str(exc))) from exc
+            return Rows(columns, rows)
+
+    def gds(self):
+        """A ``graphdatascience`` client on this store's driver and database (Bolt only).
+
+        Closing the client leaves the store's driver open.
+        """
+        from graphdatascience import GraphDataScience
+
+        with _translated(self.uri):
+            return GraphDataScience(self.driver, database=self.database, arrow=False,
+                                    show_progress=False)
+
+    def gds_communities(self, *, seed: int, resolution: float = 1.0,
+                        projection: Projection | None = None, algorithm: str = "leiden"):
+        """``--engine gds``: communities computed in the database (graph/analytics/gds.py).
+
+        ``projection`` is the undirected retweet+mention projection the partition is
+        scored on; without one, it is built from this store's edges.
+        """
+        from tagjack.graph.analytics.gds import gds_partition
+
+        if projection is None:
+            projection = network_projection(self.edges(EdgeKind.RETWEET),
+                                            self.edges(EdgeKind.MENTION), directed=False)
+        return gds_partition(self, projection, seed=seed, resolution=resolution,
+                             algorithm=algorithm)
+
+    def account_ids_of_nodes(self, node_ids: list[int]) -> list[str]:
+        """Account ids of GDS node ids, in the same order."""
+        found = dict(self._read("gds/account_ids", node_ids=node_ids))
+        return [found[n] for n in node_ids]
+
+    # -- lifecycle -------------------------------------------------------
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def display_labels(results: Results) -> list[list[str]]:
+    """Per account, the labels cypher/browser/style.grass styles by.
+
+    The Browser styles nodes by label only: ``C0``..``C11`` colour the twelve
+    largest communities (ids go by size), ``Campaign`` / ``Hijacker`` draw a
+    border by role, ``TopAmplifier`` / ``Amplifier`` size the highest scores.
+    """
+    order = np.argsort(-results.amplifier_score, kind="stable")
+    tier = np.full(len(order), "", dtype=object)
+    scored = order[results.amplifier_score[order] > 0]
+    tier[scored[:TOP_AMPLIFIERS]] = "TopAmplifier"
+    tier[scored[TOP_AMPLIFIERS:AMPLIFIERS]] = "Amplifier"
+    out = []
+    for c, role, t in zip(results.community.tolist(), results.role, tier.tolist(), strict=True):
+        labels = [COMMUNITY_LABELS[c]] if 0 <= c < len(COMMUNITY_LABELS) else []
+        labels += [ROLE_LABELS[role]] if role in ROLE_LABELS else []
+        labels += [t] if t else []
+        out.append(labels)
+    return out
+
+
+class ReadOnlyQuery(TagjackError):
+    """A query that writes, run in READ access mode."""
+
+
+class QueryFailed(TagjackError):
+    """The server rejected a user's query (syntax, types, unknown procedure...)."""
+
+
+# -- connecting ----------------------------------------------------------------
+
+
+def public_uri(uri: str) -> str:
+    """``uri`` without any user:password@ part, fit to show."""
+    parts = urlsplit(uri)
+    if parts.username is None and parts.password is None:
+        return uri
+    host = parts.hostname or ""
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def _connect(uri: str, creds: Credentials, *, shown: str) -> Driver:
+    parts = urlsplit(uri)
+    if parts.scheme not in BOLT_SCHEMES:
+        raise StoreUnavailable(f"not a Neo4j Bolt URI: {shown}",
+                               hint="use bolt://HOST:7687, or neo4j+s://HOST for Aura")
+    if parts.username is not None or parts.password is not None:
+        raise StoreUnavailable(f"{shown}: the driver takes no user or password in the URI",
+                               hint="set NEO4J_USERNAME and NEO4J_PASSWORD instead")
+    try:
+        # the store's statements are linted offline: server notifications would only be noise
+        driver = GraphDatabase.driver(uri, auth=(creds.user, creds.password),
+                                      notifications_min_severity="OFF")
+    except (ConfigurationError, ValueError):  # its message quotes the URI: not chained
+        raise StoreUnavailable(f"not a Neo4j URI: {shown}",
+                               hint="use bolt://HOST:7687 or neo4j://HOST:7687") from None
+    try:
+        driver.verify_connectivity()
+    except BaseException as exc:
+        driver.close()
+        raise _unavailable(exc, shown, creds) from exc
+    log.info("connected to %s as %s", shown, creds.user)
+    return driver
+
+
+def _unavailable(exc: BaseException, uri: str, creds: Credentials) -> BaseException:
+    """One line a user can act on; never the password."""
+    if isinstance(exc, AuthError):
+        return StoreUnavailable(f"Neo4j at {uri} refused user {creds.user!r}: wrong user name or "
+                                "password (check NEO4J_USERNAME and NEO4J_PASSWORD)")
+    if isinstance(exc, ServiceUnavailable | SessionExpired):
+        return StoreUnavailable(unreachable(uri))
+    if isinstance(exc, Neo4jError | DriverError):
+        return StoreUnavailable(f"Neo4j at {uri}: {_first_line(str(exc))}")
+    return exc
+
+
+def unreachable(uri: str) -> str:
+    return f"cannot reach {uri} (is Neo4j running? `make neo4j` starts a local one)"
+
+
+class _translated:
+    """Driver errors met after connecting: an unreachable server becomes StoreUnavailable."""
+
+    def __init__(self, uri: str) -> None:
+        self.uri = uri
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if isinstance(exc, ServiceUnavailable | SessionExpired):
+            raise StoreUnavailable(unreachable(self.uri)) from exc
+        if isinstance(exc, AuthError):
+            raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials "
+                                   "(check NEO4J_USERNAME and NEO4J_PASSWORD)") from exc
+        if isinstance(exc, ClientError) and exc.code == DATABASE_NOT_FOUND:
+            raise StoreUnavailable(f"Neo4j at {self.uri} has no such database "
+                                   "(check NEO4J_DATABASE)") from exc
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+# -- batches -> rows -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _BatchPlan:
+    """A batch as the statements take it: accounts merged per id (stubs for referenced
+    ids), posts unique by id (last wins), given edges unique per pair (last wins)."""
+
+    accounts: list[dict]
+    posts: list[Post]
+    edges: list[AccountEdge]
+
+    @classmethod
+    def of(cls, batch: Batch, *, written: Mapping[str, int] | None = None) -> _BatchPlan:
+        """``written``: rows this store already committed, by id; those rows, and stubs of
+        ids it wrote, are left out (an account repeats in every tweet it posts)."""
+        posts = list({p.id: p for p in batch.posts}.values())
+        edges = list({(e.kind, e.source_id, e.target_id): e for e in batch.edges}.values())
+        return cls(_account_rows(batch, written or {}), posts, edges)
+
+
+def _row_hash(row: dict) -> int:
+    return hash(tuple(row.values()))
+
+
+def _account_rows(batch: Batch, written: Mapping[str, int]) -> list[dict]:
+    rows = [dict(zip(ACCOUNT_FIELDS, row, strict=True)) for row in account_rows(batch, written)]
+    return sorted(rows, key=lambda r: r["id"])  # one lock order: fewer deadlocks
+
+
+def _post_row(p: Post) -> dict:
+    place = p.place
+    lat, lon = p.coordinates if p.coordinates else (None, None)
+    return {
+        "id": p.id, "author_id": p.author_id, "created_at": _epoch(p.created_at),
+        "kind": p.kind.value, "text": p.text, "lang": p.lang, "ref_author_id": p.ref_author_id,
+        "tags": list(dict.fromkeys(p.hashtags)), "mention_ids": list(dict.fromkeys(p.mention_ids)),
+        "place_id": place.id if place else None,
+        "place_full_name": place.full_name if place else None,
+        "place_country_code": place.country_code if place else None,
+        "place_lat": place.lat if place else None, "place_lon": place.lon if place else None,
+        "lat": lat, "lon": lon,
+    }
+
+
+def interaction_rows(posts: Iterable[Post]) -> dict[EdgeKind, list[dict]]:
+    """Retweets (quotes count) and mentions of ``posts``, summed per account pair.
+
+    Self-interactions are left out. Rows are sorted by pair, so concurrent loads
+    lock relationships in one order.
+    """
+    agg: dict[tuple[EdgeKind, str, str], list[int]] = {}
+    for p in posts:
+        at = _epoch(p.created_at)
+        targets: list[tuple[EdgeKind, str]] = []
+        if p.kind in RETWEET_KINDS and p.ref_author_id:
+            targets.append((EdgeKind.RETWEET, p.ref_author_id))
+        targets.extend((EdgeKind.MENTION, m) for m in p.mention_ids)
+        for kind, target in targets:
+            if target == p.author_id:
+                continue
+            row = agg.get((kind, p.author_id, target))
+            if row is None:
+                agg[(kind, p.author_id, target)] = [1, at, at]
+            else:
+                row[0] += 1
+                row[1] = min(row[1], at)
+                row[2] = max(row[2], at)
+    out: dict[EdgeKind, list[dict]] = {EdgeKind.RETWEET: [], EdgeKind.MENTION: []}
+    for (kind, source, target), (count, first, last) in sorted(agg.items()):
+        out[kind].append({"source_id": source, "target_id": target, "count": count,
+                          "first_at": first, "last_at": last})
+    return out
+
+
+def _given_edge_row(e: AccountEdge) -> dict:
+    last = e.last_at or e.first_at
+    return {"source_id": e.source_id, "target_id": e.target_id, "weight": e.weight,
+            "first_at": _epoch(e.first_at) if e.first_at else None,
+            "last_at": _epoch(last) if last else None}
+
+
+def _epoch(at: datetime) -> int:
+    return int(at.timestamp())
+
+
+# -- rows -> columns ---------------------------------------------------------------
+
+
+class _Keys:
+    """Dense account keys for account ids, in order of first sight."""
+
+    def __init__(self) -> None:
+        self._key: dict[str, int] = {}
+        self._ids: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def key(self, account_id: str) -> int:
+        found = self._key.get(account_id)
+        if found is None:
+            found = self._key[account_id] = len(self._ids)
+            self._ids.append(account_id)
+        return found
+
+    def extend(self, ids: Iterable[str]) -> None:
+        for i in ids:
+            self.key(i)
+
+    def keys_of(self, ids: Iterable[str]) -> np.ndarray:
+        return np.fromiter(map(self.key, ids), dtype=np.int64)
+
+    def ids_of(self, keys: Iterable[int]) -> list[str]:
+        ids = self._ids
+        return [ids[k] for k in keys]
+
+
+def _ints(values: Iterable[int]) -> np.ndarray:
+    return np.fromiter(values, dtype=np.int64)
+
+
+def _nullable(values: np.ndarray) -> list[int | None]:
+    return [None if v < 0 else v for v in values.tolist()]
+
+
+def plain(value: Any) -> Any:
+    """A driver value as plain, JSON-able Python: times ISO-8601, nodes as property maps."""
+    if isinstance(value, neo4j_time.DateTime):
+        return iso_utc(value.to_native())
+    if isinstance(value, neo4j_time.Date | neo4j_time.Time | neo4j_time.Duration):
+        return str(value.iso_format())
+    if isinstance(value, neo4j_graph.Node):
+        return {"labels": sorted(value.labels), **{k: plain(v) for k, v in value.items()}}
+    if isinstance(value, neo4j_graph.Relationship):
+        start, end = value.start_node, value.end_node
+        return {"type": value.type, "start": start.get("id") if start is not None else None,
+                "end": end.get("id") if end is not None else None,
+                **{k: plain(v) for k, v in value.items()}}
+    if isinstance(value, neo4j_graph.Path):
+        return [plain(n) for n in value.nodes]
+    if isinstance(value, neo4j_spatial.Point):
+        return list(value)
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+

@@ -1,0 +1,370 @@
+"""The embedded default store: one SQLite file, WAL, one transaction per batch."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
+from importlib.resources import files
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+import numpy as np
+import orjson
+from tagjack.graph.errors import StoreUnavailable, WriteFailed
+from tagjack.graph.model import EdgeKind, Place, normalize_tag
+from tagjack.graph.store.base import (
+    RETWEET_CODES,
+    AccountTable,
+    Batch,
+    BatchCounts,
+    CityRow,
+    CommunityRow,
+    EdgeTable,
+    GeoEvidence,
+    HashtagUse,
+    PostTable,
+    Results,
+    Status,
+    iter_chunks,
+)
+from tagjack.graph.store.sqlite_batch import clear, merge, stage
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 120_000  # a second loader waits for the first one's batch
+LOOKUP_CHUNK = 500
+# Post and edge reads come as one group_concat'ed text per column, parsed by numpy: no
+# Python object per row, two to three times faster than fetching rows. Posts are read in
+# POST_RANGE pks per query, so each text stays near 10 MB, far below SQLite's 1 GB limit on
+# a string (an edge text reaches that only past about 100M edges).
+POST_RANGE = 1 << 20
+EDGE_CONCAT = ("count(*), group_concat(source), group_concat(target), group_concat(weight), "
+               "group_concat(first_at), group_concat(last_at)")
+POST_CONCAT = ("count(*), group_concat(p.pk), group_concat(p.author), group_concat(p.created_at), "
+               "group_concat(p.kind), group_concat(coalesce(p.ref_author, -1))")
+# SQLite result codes a user can act on (free space, permissions, another writer), not bugs
+CANNOT_WRITE = frozenset({sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR,
+                          sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN,
+                          sqlite3.SQLITE_PERM, sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+
+
+class SqliteStore:
+    """Store protocol over one SQLite file (``:memory:`` for tests)."""
+
+    def __init__(self, path: Path | str, *, turns: AbstractContextManager | None = None) -> None:
+        """``turns``: a lock that writers sharing the file hold while they write (optional)."""
+        self.path = str(path)
+        self._turns = turns or nullcontext()
+        self.name = f"sqlite:{self.path}"
+        self._written: dict[str, int] = {}  # account id -> hash of the row this store last wrote
+        try:
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
+                                      isolation_level=None, check_same_thread=False)
+            self._prepare_waiting()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"cannot open {self.path}: {exc}",
+                                   hint="check the path, its permissions and free disk space") from exc
+
+    @classmethod
+    def in_memory(cls) -> Self:
+        return cls(":memory:")
+
+    def _prepare_waiting(self) -> None:
+        """``_prepare``, tried again while the file is locked, up to the busy timeout.
+
+        Opening a store other processes are creating or closing can meet SQLite's
+        locks in a state where it says "database is locked" at once instead of
+        waiting (a journal-mode change, a closing connection's checkpoint).
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._prepare()
+                return
+            except sqlite3.OperationalError as exc:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
+    def _prepare(self) -> None:
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if self.path != ":memory:":
+            self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self.db.execute("PRAGMA temp_store = MEMORY")
+        self.db.execute("PRAGMA cache_size = -131072")
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            schema = files("tagjack.graph.store").joinpath("sqlite_schema.sql").read_text()
+            self.db.executescript(
+                f"BEGIN IMMEDIATE;\n{schema}\nPRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;")
+        elif version != SCHEMA_VERSION:
+            raise StoreUnavailable(f"{self.path} has schema version {version}; "
+                                   f"this tagjack reads version {SCHEMA_VERSION}")
+
+    # -- writing ---------------------------------------------------------
+
+    def write_batch(self, batch: Batch) -> BatchCounts:
+        db = self.db
+        written = None
+        try:
+            written = stage(db, batch, self._written)  # before the lock: see sqlite_batch
+            with self._turns:
+                db.execute("BEGIN IMMEDIATE")
+                counts = merge(db)
+                db.execute("COMMIT")
+            self._written.update(written)
+        except BaseException as exc:
+            if db.in_transaction:  # a COMMIT that failed (disk full) has rolled back already
+                db.execute("ROLLBACK")
+            self._written.clear()
+            if cannot_write(exc):
+                raise WriteFailed(f"cannot write to {self.path}: {exc}") from exc
+            raise
+        finally:
+            if written is not None and not db.in_transaction:  # a failed stage rolled back
+                clear(db)
+        return counts
+
+    # -- reading ---------------------------------------------------------
+
+    def status(self) -> Status:
+        one = self._one
+        return Status(
+            store=self.name,
+            posts=one("SELECT count(*) FROM posts"),
+            accounts=one("SELECT count(*) FROM accounts"),
+            hashtags=one("SELECT count(*) FROM (SELECT DISTINCT tag FROM post_tags)"),
+            cities=one("SELECT count(DISTINCT city_id) FROM accounts WHERE city_id IS NOT NULL"),
+            retweet_edges=one("SELECT count(*) FROM (SELECT source, target FROM edges WHERE kind = "
+                              "'retweet' UNION SELECT source, target FROM given_edges "
+                              "WHERE kind = 'retweet')"),
+            mention_edges=one("SELECT count(*) FROM (SELECT source, target FROM edges WHERE kind = "
+                              "'mention' UNION SELECT source, target FROM given_edges "
+                              "WHERE kind = 'mention')"),
+            communities=one("SELECT count(*) FROM communities"),
+        )
+
+    def _one(self, sql: str, params: tuple = ()) -> int:
+        return self.db.execute(sql, params).fetchone()[0]
+
+    def accounts(self) -> AccountTable:
+        rows = self.db.execute(
+            "SELECT key, id, handle, name, coalesce(followers, 0), location_text "
+            "FROM accounts ORDER BY key").fetchall()
+        return AccountTable(
+            keys=np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
+            ids=[r[1] for r in rows],
+            handles=[r[2] for r in rows],
+            names=[r[3] for r in rows],
+            followers=np.fromiter((r[4] for r in rows), dtype=np.int64, count=len(rows)),
+            location_texts=[r[5] for r in rows],
+        )
+
+    def edges(self, kind: EdgeKind, *, hashtag: str | None = None) -> EdgeTable:
+        """Edges sorted by (source, target)."""
+        if hashtag is None and not self._given(kind):
+            sql = ("SELECT source, target, count AS weight, first_at, last_at FROM edges "
+                   "WHERE kind = ? ORDER BY source, target")
+            params: tuple = (kind.value,)
+        elif hashtag is None:
+            sql = ("SELECT source, target, sum(count) AS weight, min(first_at) AS first_at, "
+                   "max(last_at) AS last_at FROM ("
+                   "SELECT source, target, count, first_at, last_at FROM edges WHERE kind = ? "
+                   "UNION ALL SELECT source, target, count, coalesce(first_at, 0), "
+                   "coalesce(last_at, 0) FROM given_edges WHERE kind = ?) "
+                   "GROUP BY source, target")
+            params = (kind.value, kind.value)
+        elif kind is EdgeKind.RETWEET:
+            sql = ("SELECT p.author AS source, p.ref_author AS target, count(*) AS weight, "
+                   "min(p.created_at) AS first_at, max(p.created_at) AS last_at "
+                   "FROM post_tags t JOIN posts p ON p.pk = t.post WHERE t.tag = ? "
+                   f"AND p.kind IN {RETWEET_CODES} AND p.ref_author IS NOT NULL "
+                   "AND p.ref_author <> p.author GROUP BY p.author, p.ref_author")
+            params = (normalize_tag(hashtag),)
+        else:
+            sql = ("SELECT p.author AS source, m.account AS target, count(*) AS weight, "
+                   "min(p.created_at) AS first_at, max(p.created_at) AS last_at "
+                   "FROM post_tags t JOIN posts p ON p.pk = t.post "
+                   "JOIN post_mentions m ON m.post = p.pk WHERE t.tag = ? "
+                   "AND m.account <> p.author GROUP BY p.author, m.account")
+            params = (normalize_tag(hashtag),)
+        (n, *texts), = self.db.execute(f"SELECT {EDGE_CONCAT} FROM ({sql})", params)
+        return EdgeTable(*_by_pair(_int_rows(n, texts)))
+
+    def _given(self, kind: EdgeKind) -> bool:
+        return self._one("SELECT EXISTS (SELECT 1 FROM given_edges WHERE kind = ?)", (kind.value,)) == 1
+
+    def posts(self, *, hashtag: str | None = None) -> PostTable:
+        """Posts in pk (load) order."""
+        if hashtag is not None:
+            return self.posts_of_tags([hashtag])[hashtag]
+        parts = []
+        for low, high in self._pk_ranges():
+            (n, *texts), = self.db.execute(
+                f"SELECT {POST_CONCAT} FROM posts p WHERE p.pk >= ? AND p.pk < ?", (low, high))
+            parts.append(_int_rows(n, texts))
+        return _post_table(parts)
+
+    def posts_of_tags(self, tags: Sequence[str]) -> dict[str, PostTable]:
+        wanted = list(dict.fromkeys(normalize_tag(t) for t in tags))
+        parts: dict[str, list[np.ndarray]] = {t: [] for t in wanted}
+        ranges = self._pk_ranges()
+        for chunk in iter_chunks(wanted, LOOKUP_CHUNK):
+            marks = ",".join("?" * len(chunk))
+            for low, high in ranges:
+                # the primary key (tag, post) gives each tag's rows in pk order: no sort
+                for tag, n, *texts in self.db.execute(
+                        f"SELECT t.tag, {POST_CONCAT} FROM post_tags t JOIN posts p ON p.pk = t.post "
+                        f"WHERE t.tag IN ({marks}) AND t.post >= ? AND t.post < ? GROUP BY t.tag",
+                        (*chunk, low, high)):
+                    parts[tag].append(_int_rows(n, texts))
+        tables = {t: _post_table(found) for t, found in parts.items()}
+        return {t: tables[normalize_tag(t)] for t in tags}
+
+    def _pk_ranges(self) -> list[tuple[int, int]]:
+        top = self._one("SELECT coalesce(max(pk), 0) FROM posts")
+        return [(low, low + POST_RANGE) for low in range(0, top + 1, POST_RANGE)]
+
+    def hashtags(self) -> list[HashtagUse]:
+        rows = self.db.execute(
+            "SELECT t.tag, count(*), count(DISTINCT p.author), min(p.created_at) "
+            "FROM post_tags t JOIN posts p ON p.pk = t.post GROUP BY t.tag ORDER BY count(*) DESC")
+        return [HashtagUse(*r) for r in rows]
+
+    def hashtag_counts(self) -> dict[str, int]:
+        # the primary key (tag, post) covers it: no join to posts (every tagged post is stored)
+        return dict(self.db.execute("SELECT tag, count(*) FROM post_tags GROUP BY tag"))
+
+    def cooccurring(self, hashtag: str) -> dict[str, int]:
+        rows = self.db.execute(
+            "SELECT o.tag, count(*) FROM post_tags t JOIN post_tags o ON o.post = t.post "
+            "WHERE t.tag = ? AND o.tag <> t.tag GROUP BY o.tag", (normalize_tag(hashtag),))
+        return dict(rows)
+
+    def geo_evidence(self) -> GeoEvidence:
+        texts = dict(self.db.execute(
+            "SELECT key, location_text FROM accounts WHERE location_text <> ''"))
+        places: dict[int, list[Place]] = defaultdict(list)
+        for author, pid, name, cc, lat, lon in self.db.execute(
+                "SELECT p.author, l.id, l.full_name, l.country_code, l.lat, l.lon "
+                "FROM posts p JOIN places l ON l.id = p.place_id"):
+            places[author].append(Place(pid, name, cc, lat, lon))
+        coords: dict[int, list[tuple[float, float]]] = defaultdict(list)
+        for author, lat, lon in self.db.execute(
+                "SELECT author, lat, lon FROM posts WHERE lat IS NOT NULL"):
+            coords[author].append((lat, lon))
+        return GeoEvidence(texts, dict(places), dict(coords))
+
+    # -- results ---------------------------------------------------------
+
+    def write_results(self, results: Results) -> None:
+        db = self.db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("UPDATE accounts SET community = NULL, pagerank = NULL, "
+                       "amplifier_score = NULL, role = NULL, city_id = NULL, city_source = NULL")
+            db.executemany(
+                "UPDATE accounts SET community = ?, pagerank = ?, amplifier_score = ?, role = ?, "
+                "city_id = ?, city_source = ? WHERE key = ?",
+                zip(_nullable(results.community), results.pagerank.tolist(),
+                    results.amplifier_score.tolist(), results.role, results.city_id,
+                    results.city_source, results.keys.tolist(), strict=True))
+            db.execute("DELETE FROM communities")
+            db.executemany("INSERT INTO communities (run, id, size, role, label) VALUES (?,?,?,?,?)",
+                           ((results.run, c.id, c.size, c.role, c.label)
+                            for c in results.communities))
+            db.execute("DELETE FROM cities")
+            db.executemany("INSERT INTO cities (id, name, country, lat, lon) VALUES (?,?,?,?,?)",
+                           ((c.id, c.name, c.country, c.lat, c.lon) for c in results.cities))
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('results', ?)",
+                       (orjson.dumps({"run": results.run, **results.meta}).decode(),))
+            db.execute("COMMIT")
+        except BaseException as exc:
+            if db.in_transaction:  # a COMMIT that failed (disk full) has rolled back already
+                db.execute("ROLLBACK")
+            if cannot_write(exc):
+                raise WriteFailed(f"cannot write to {self.path}: {exc}") from exc
+            raise
+
+    def results(self) -> Results | None:
+        meta_row = self.db.execute("SELECT value FROM meta WHERE key = 'results'").fetchone()
+        if meta_row is None:
+            return None
+        meta = orjson.loads(meta_row[0])
+        run = meta.pop("run")
+        rows = self.db.execute(
+            "SELECT key, coalesce(community, -1), coalesce(pagerank, 0), "
+            "coalesce(amplifier_score, 0), coalesce(role, 'other'), city_id, city_source "
+            "FROM accounts ORDER BY key").fetchall()
+        return Results(
+            run=run,
+            keys=np.array([r[0] for r in rows], dtype=np.int64),
+            community=np.array([r[1] for r in rows], dtype=np.int64),
+            pagerank=np.array([r[2] for r in rows], dtype=np.float64),
+            amplifier_score=np.array([r[3] for r in rows], dtype=np.float64),
+            role=[r[4] for r in rows],
+            city_id=[r[5] for r in rows],
+            city_source=[r[6] for r in rows],
+            communities=[CommunityRow(*r) for r in self.db.execute(
+                "SELECT id, size, role, label FROM communities ORDER BY id")],
+            cities=[CityRow(*r) for r in self.db.execute(
+                "SELECT id, name, country, lat, lon FROM cities ORDER BY id")],
+            meta=meta,
+        )
+
+    # -- lifecycle -------------------------------------------------------
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def cannot_write(exc: BaseException) -> bool:
+    """Whether a write failed for a reason outside tagjack (disk full, read-only, locked)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(exc, sqlite3.DatabaseError) and code is not None and code & 0xFF in CANNOT_WRITE
+
+
+def _nullable(values: np.ndarray) -> list[int | None]:
+    return [None if v < 0 else v for v in values.tolist()]
+
+
+def _int_rows(count: int, texts: Sequence[str | None]) -> np.ndarray:
+    """``group_concat``'ed integer columns of ``count`` rows as a (len(texts), count) array."""
+    out = np.empty((len(texts), count), dtype=np.int64)
+    for i, text in enumerate(texts):
+        column = np.fromstring(text or "", dtype=np.int64, sep=",")
+        if len(column) != count:
+            raise ValueError(f"a grouped column held {len(column)} integers, not {count}")
+        out[i] = column
+    return out
+
+
+def _post_table(parts: Sequence[np.ndarray]) -> PostTable:
+    """Rows of POST_CONCAT's columns (pk first), read by pk range, as one table in pk order."""
+    rows = np.concatenate(parts, axis=1) if parts else np.empty((5, 0), dtype=np.int64)
+    pk = rows[0]
+    if len(pk) > 1 and not (pk[1:] > pk[:-1]).all():  # SQLite does not promise the order
+        rows = rows[:, np.argsort(pk, kind="stable")]
+    return PostTable(author=rows[1].copy(), created_at=rows[2].copy(),
+                     kind=rows[3].astype(np.int8), ref_author=rows[4].copy())
+
+
+def _by_pair(rows: np.ndarray) -> list[np.ndarray]:
+    """EDGE_CONCAT's columns, sorted by (source, target) as ORDER BY / GROUP BY gave them."""
+    s, t = rows[0], rows[1]
+    if len(s) > 1 and not ((s[1:] > s[:-1]) | ((s[1:] == s[:-1]) & (t[1:] > t[:-1]))).all():
+        rows = rows[:, np.lexsort((t, s))]  # SQLite does not promise group_concat's order
+    return [np.ascontiguousarray(column) for column in rows]

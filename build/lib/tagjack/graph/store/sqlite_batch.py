@@ -1,0 +1,203 @@
+"""How a batch goes into SQLite: staged in temporary tables, then merged by set-based SQL.
+
+Parallel loaders share one file by taking turns at its write lock, so what
+happens while holding the lock decides how fast they go together. Everything
+that needs no lock happens before taking it: records become rows of the
+connection's own TEMP tables (the TEMP database is private, so writing it takes
+no lock on the store). Holding the lock, a few ``INSERT ... SELECT`` statements
+merge the staged rows into the store, and the interactions of the posts new to
+the store are aggregated into edges, all inside SQLite.
+
+New posts are exactly those with a ``pk`` above the largest before the merge:
+``pk`` is the rowid, and a post already stored is ignored, not inserted.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+from tagjack.graph.model import Post
+from tagjack.graph.store.base import (
+    KIND_CODES,
+    RETWEET_CODES,
+    Batch,
+    BatchCounts,
+    account_rows,
+)
+
+# made by the first batch a connection writes, not when a store opens: a command that only
+# reads needs none, and loads racing to create one store must not also race over these
+STAGING = (
+    "CREATE TEMP TABLE IF NOT EXISTS staged_accounts (id TEXT PRIMARY KEY, handle TEXT, "
+    "name TEXT, followers INTEGER, location_text TEXT)",
+    "CREATE TEMP TABLE IF NOT EXISTS staged_posts (seq INTEGER PRIMARY KEY, id TEXT, "
+    "author_id TEXT, created_at INTEGER, kind INTEGER, text TEXT, lang TEXT, ref_id TEXT, "
+    "ref_author_id TEXT, place_id TEXT, lat REAL, lon REAL)",
+    "CREATE TEMP TABLE IF NOT EXISTS staged_tags (post_id TEXT, tag TEXT)",
+    "CREATE TEMP TABLE IF NOT EXISTS staged_mentions (post_id TEXT, account_id TEXT)",
+    "CREATE TEMP TABLE IF NOT EXISTS staged_places (id TEXT PRIMARY KEY, full_name TEXT, "
+    "country_code TEXT, lat REAL, lon REAL)",
+    "CREATE TEMP TABLE IF NOT EXISTS staged_given (kind TEXT, source_id TEXT, target_id TEXT, "
+    "count INTEGER, first_at INTEGER, last_at INTEGER)",
+)
+CLEAR = ("DELETE FROM staged_accounts", "DELETE FROM staged_posts", "DELETE FROM staged_tags",
+         "DELETE FROM staged_mentions", "DELETE FROM staged_places", "DELETE FROM staged_given")
+
+# an account seen again merges with what is stored (see merge_account); a row the merge
+# would not change is not rewritten
+MERGE_ACCOUNTS = """
+INSERT INTO accounts (id, handle, name, followers, location_text)
+SELECT id, handle, name, followers, location_text FROM staged_accounts WHERE true
+ON CONFLICT (id) DO UPDATE SET
+    handle = max(handle, excluded.handle), name = max(name, excluded.name),
+    followers = CASE WHEN followers IS NULL THEN excluded.followers
+                     WHEN excluded.followers IS NULL THEN followers
+                     ELSE max(followers, excluded.followers) END,
+    location_text = max(location_text, excluded.location_text)
+WHERE excluded.handle > handle OR excluded.name > name OR excluded.location_text > location_text
+    OR excluded.followers > coalesce(followers, -1)
+"""
+MERGE_POSTS = """
+INSERT OR IGNORE INTO posts (id, author, created_at, kind, text, lang, ref_id, ref_author,
+                             place_id, lat, lon)
+SELECT s.id, a.key, s.created_at, s.kind, s.text, s.lang, s.ref_id, r.key, s.place_id, s.lat, s.lon
+FROM staged_posts s JOIN accounts a ON a.id = s.author_id
+LEFT JOIN accounts r ON r.id = s.ref_author_id
+WHERE true ORDER BY s.seq
+"""
+MERGE_PLACES = """
+INSERT OR IGNORE INTO places (id, full_name, country_code, lat, lon)
+SELECT id, full_name, country_code, lat, lon FROM staged_places
+WHERE id IN (SELECT place_id FROM posts WHERE pk > :before)
+"""
+MERGE_TAGS = """
+INSERT OR IGNORE INTO post_tags (tag, post)
+SELECT t.tag, p.pk FROM staged_tags t JOIN posts p ON p.id = t.post_id WHERE p.pk > :before
+"""
+MERGE_MENTIONS = """
+INSERT OR IGNORE INTO post_mentions (post, account)
+SELECT p.pk, a.key FROM staged_mentions m JOIN posts p ON p.id = m.post_id
+JOIN accounts a ON a.id = m.account_id WHERE p.pk > :before
+"""
+# the interactions of the posts new to the store: counted, then added to the aggregated edges
+COUNT_INTERACTIONS = f"""
+SELECT (SELECT count(*) FROM posts WHERE pk > :before AND kind IN {RETWEET_CODES}
+            AND ref_author IS NOT NULL AND ref_author <> author)
+     + (SELECT count(*) FROM post_mentions m JOIN posts p ON p.pk = m.post
+        WHERE m.post > :before AND m.account <> p.author)
+"""
+ADD_RETWEETS = f"""
+INSERT INTO edges (kind, source, target, count, first_at, last_at)
+SELECT 'retweet', author, ref_author, count(*), min(created_at), max(created_at)
+FROM posts WHERE pk > :before AND kind IN {RETWEET_CODES}
+    AND ref_author IS NOT NULL AND ref_author <> author
+GROUP BY author, ref_author
+ON CONFLICT (kind, source, target) DO UPDATE SET count = count + excluded.count,
+    first_at = min(first_at, excluded.first_at), last_at = max(last_at, excluded.last_at)
+"""
+ADD_MENTIONS = """
+INSERT INTO edges (kind, source, target, count, first_at, last_at)
+SELECT 'mention', p.author, m.account, count(*), min(p.created_at), max(p.created_at)
+FROM post_mentions m JOIN posts p ON p.pk = m.post WHERE m.post > :before AND m.account <> p.author
+GROUP BY p.author, m.account
+ON CONFLICT (kind, source, target) DO UPDATE SET count = count + excluded.count,
+    first_at = min(first_at, excluded.first_at), last_at = max(last_at, excluded.last_at)
+"""
+# edges given as such (edge lists): a reload replaces, never adds
+MERGE_GIVEN = """
+INSERT INTO given_edges (kind, source, target, count, first_at, last_at)
+SELECT g.kind, s.key, t.key, g.count, g.first_at, g.last_at
+FROM staged_given g JOIN accounts s ON s.id = g.source_id JOIN accounts t ON t.id = g.target_id
+WHERE true
+ON CONFLICT (kind, source, target) DO UPDATE SET
+    count = excluded.count, first_at = excluded.first_at, last_at = excluded.last_at
+WHERE count <> excluded.count OR first_at IS NOT excluded.first_at
+    OR last_at IS NOT excluded.last_at
+"""
+
+
+def stage(db: sqlite3.Connection, batch: Batch, written: dict[str, int]) -> dict[str, int]:
+    """Put ``batch`` into the staging tables (no lock on the store is taken).
+
+    ``written`` maps account ids to the hash of the row this connection last
+    stored for them: an account repeats in every tweet it posts, and a row
+    already stored as-is is not staged again. Returns the entries to add to
+    ``written`` once the batch is committed.
+    """
+    accounts = account_rows(batch, written)
+    posts = list({p.id: p for p in batch.posts}.values())  # a post twice in a batch: the last
+    db.execute("BEGIN")
+    try:
+        for statement in STAGING:
+            db.execute(statement)
+        db.executemany("INSERT INTO staged_accounts VALUES (?, ?, ?, ?, ?)", accounts)
+        db.executemany("INSERT INTO staged_posts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                       _post_rows(posts))
+        db.executemany("INSERT INTO staged_tags VALUES (?, ?)",
+                       ((p.id, t) for p in posts for t in p.hashtags))
+        db.executemany("INSERT INTO staged_mentions VALUES (?, ?)",
+                       ((p.id, m) for p in posts for m in p.mention_ids))
+        db.executemany("INSERT OR REPLACE INTO staged_places VALUES (?, ?, ?, ?, ?)",
+                       ((p.place.id, p.place.full_name, p.place.country_code, p.place.lat,
+                         p.place.lon) for p in posts if p.place))
+        db.executemany("INSERT INTO staged_given VALUES (?, ?, ?, ?, ?, ?)", _given_rows(batch))
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return {row[0]: hash(row) for row in accounts}
+
+
+def merge(db: sqlite3.Connection) -> BatchCounts:
+    """Merge the staged batch into the store; call inside the store's write transaction."""
+    counts = BatchCounts()
+    before_key = _top(db, "SELECT coalesce(max(key), 0) FROM accounts")
+    db.execute(MERGE_ACCOUNTS)
+    counts.accounts = _top(db, "SELECT count(*) FROM accounts WHERE key > ?", (before_key,))
+    before = {"before": _top(db, "SELECT coalesce(max(pk), 0) FROM posts")}
+    counts.posts = db.execute(MERGE_POSTS).rowcount
+    if counts.posts:
+        db.execute(MERGE_PLACES, before)
+        db.execute(MERGE_TAGS, before)
+        db.execute(MERGE_MENTIONS, before)
+        counts.edges = _top(db, COUNT_INTERACTIONS, before)
+        db.execute(ADD_RETWEETS, before)
+        db.execute(ADD_MENTIONS, before)
+    changes = db.total_changes
+    db.execute(MERGE_GIVEN)
+    counts.edges += db.total_changes - changes
+    return counts
+
+
+def clear(db: sqlite3.Connection) -> None:
+    db.execute("BEGIN")
+    for statement in CLEAR:
+        db.execute(statement)
+    db.execute("COMMIT")
+
+
+def _post_rows(posts: list[Post]) -> Iterator[tuple]:
+    for seq, p in enumerate(posts):
+        place, coords = p.place, p.coordinates
+        yield (seq, p.id, p.author_id, int(p.created_at.timestamp()), KIND_CODES[p.kind], p.text,
+               p.lang, p.ref_id, p.ref_author_id, place.id if place else None,
+               coords[0] if coords else None, coords[1] if coords else None)
+
+
+def _given_rows(batch: Batch) -> Iterator[tuple]:
+    rows = {}
+    for e in batch.edges:  # the same edge twice in a batch: the last
+        rows[(e.kind.value, e.source_id, e.target_id)] = (
+            e.weight, _epoch_or_none(e.first_at), _epoch_or_none(e.last_at or e.first_at))
+    for key, value in rows.items():
+        yield (*key, *value)
+
+
+def _epoch_or_none(value) -> int | None:
+    return int(value.timestamp()) if value is not None else None
+
+
+def _top(db: sqlite3.Connection, sql: str, params: dict | tuple = ()) -> int:
+    return db.execute(sql, params).fetchone()[0]

@@ -1,0 +1,88 @@
+-- tagjack SQLite schema (embedded default store). Accounts and posts get
+-- integer keys so reads can hand analytics numpy columns.
+CREATE TABLE IF NOT EXISTS accounts (
+    key INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    handle TEXT NOT NULL DEFAULT '',
+    name TEXT NOT NULL DEFAULT '',
+    followers INTEGER,
+    location_text TEXT NOT NULL DEFAULT '',
+    community INTEGER,
+    pagerank REAL,
+    amplifier_score REAL,
+    role TEXT,
+    city_id TEXT,
+    city_source TEXT
+);
+CREATE INDEX IF NOT EXISTS accounts_handle ON accounts (handle COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS posts (
+    pk INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    author INTEGER NOT NULL REFERENCES accounts (key),
+    created_at INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    text TEXT NOT NULL DEFAULT '',
+    lang TEXT NOT NULL DEFAULT '',
+    ref_id TEXT,
+    ref_author INTEGER REFERENCES accounts (key),
+    place_id TEXT,
+    lat REAL,
+    lon REAL
+);
+CREATE TABLE IF NOT EXISTS post_tags (
+    tag TEXT NOT NULL,
+    post INTEGER NOT NULL,
+    PRIMARY KEY (tag, post)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS post_tags_post ON post_tags (post);
+CREATE TABLE IF NOT EXISTS post_mentions (
+    post INTEGER NOT NULL,
+    account INTEGER NOT NULL,
+    PRIMARY KEY (post, account)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS places (
+    id TEXT PRIMARY KEY,
+    full_name TEXT NOT NULL DEFAULT '',
+    country_code TEXT NOT NULL DEFAULT '',
+    lat REAL,
+    lon REAL
+);
+-- aggregated from posts as they are first stored: RETWEETED (quotes count) and MENTIONED
+CREATE TABLE IF NOT EXISTS edges (
+    kind TEXT NOT NULL,
+    source INTEGER NOT NULL,
+    target INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    first_at INTEGER NOT NULL,
+    last_at INTEGER NOT NULL,
+    PRIMARY KEY (kind, source, target)
+) WITHOUT ROWID;
+-- edges given as such by edge-list files; a reload replaces, never adds
+CREATE TABLE IF NOT EXISTS given_edges (
+    kind TEXT NOT NULL,
+    source INTEGER NOT NULL,
+    target INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    first_at INTEGER,
+    last_at INTEGER,
+    PRIMARY KEY (kind, source, target)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS communities (
+    run TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    label TEXT NOT NULL,
+    PRIMARY KEY (run, id)
+);
+CREATE TABLE IF NOT EXISTS cities (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    country TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
