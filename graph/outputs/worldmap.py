@@ -207,20 +207,21 @@ def replay_steps(times: Sequence[datetime], *, steps: int = REPLAY_STEPS) -> lis
 
 
 def label_positions(x: np.ndarray, y: np.ndarray, radius: np.ndarray, labels: Sequence[str | None],
-                    *, px: float) -> list[str]:
+                    *, px: float, crowded: float = 0.25) -> list[str | None]:
     """A plotly ``textposition`` per city that keeps its label off the markers and labels placed.
 
     Greedy in the given order (callers put the biggest first): right, left,
     above, below, the first that overlaps nothing; where every one does, the
-    one that overlaps least. Sizes are in pixels, from ``px`` pixels per
-    projected unit.
+    one that overlaps least, or None (no label) when even that covers more
+    than ``crowded`` of the label. Sizes are in pixels, from ``px`` pixels
+    per projected unit.
     """
     cx, cy = np.asarray(x) * px, np.asarray(y) * px
     taken = [(cx[i] - r, cy[i] - r, cx[i] + r, cy[i] + r) for i, r in enumerate(radius.tolist())]
     out = []
     for i, label in enumerate(labels):
         if not label:
-            out.append("middle right")
+            out.append(None)
             continue
         lines = label.split("<br>")
         w, h, r = FONT_PX * max(len(line) for line in lines) + 4, 15.0 * len(lines), radius[i] + 2
@@ -229,7 +230,11 @@ def label_positions(x: np.ndarray, y: np.ndarray, radius: np.ndarray, labels: Se
                  "top center": (cx[i] - w / 2, cy[i] + r, cx[i] + w / 2, cy[i] + r + h),
                  "bottom center": (cx[i] - w / 2, cy[i] - r - h, cx[i] + w / 2, cy[i] - r)}
         mine = taken[:i] + taken[i + 1:]
-        where = min(boxes, key=lambda p: sum(_overlap(boxes[p], t) for t in mine))  # first of ties
+        covered = {p: sum(_overlap(box, t) for t in mine) for p, box in boxes.items()}
+        where = min(covered, key=covered.__getitem__)  # the first of ties
+        if covered[where] > crowded * w * h:
+            out.append(None)
+            continue
         taken.append(boxes[where])
         out.append(where)
     return out
@@ -248,6 +253,10 @@ def _when(moment: datetime) -> str:
     return moment.strftime("%d %b %Y %H:%M UTC")
 
 
+def _after(hours: float) -> str:
+    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:,.0f} days"
+
+
 @dataclass(frozen=True)
 class _Cities:
     """The cities drawn, in adoption order, with everything their markers need."""
@@ -256,16 +265,11 @@ class _Cities:
     x: np.ndarray
     y: np.ndarray
     size: np.ndarray
-    hours: np.ndarray
+    order: np.ndarray  # adoption rank, the colour: robust to a city that came months late
     symbol: list[str]
     label: list[str]
     position: list[str]
     hover: list[str]
-
-    @property
-    def latest(self) -> float:
-        """The top of the colour scale: the last adoption, at least an hour in."""
-        return max(float(self.hours.max()), 1.0) if len(self.hours) else 1.0
 
     def traces(self, keep: np.ndarray) -> list[go.Scatter]:
         """The cities kept: the others, then the origin (a star) on its own, for the legend."""
@@ -275,12 +279,16 @@ class _Cities:
 
     def _trace(self, keep: np.ndarray, name: str, symbol: str, *, colourbar: bool) -> go.Scatter:
         at = np.flatnonzero(keep)
-        marker = {"size": self.size[at], "color": self.hours[at], "symbol": symbol,
-                  "colorscale": TIME_COLOURS, "cmin": 0.0, "cmax": self.latest, "opacity": 0.9,
-                  "line": {"width": 1.5 if symbol == "star" else 1, "color": "#333"}}
+        marker = {"size": self.size[at], "color": self.order[at], "symbol": symbol,
+                  "colorscale": TIME_COLOURS, "cmin": 0, "cmax": max(len(self.rows) - 1, 1),
+                  "opacity": 0.9, "line": {"width": 1.5 if symbol == "star" else 1, "color": "#333"}}
         if colourbar:
+            ticks = sorted(set(np.linspace(0, len(self.rows) - 1, min(len(self.rows), 6)).round()
+                               .astype(int).tolist()))
             marker.update(showscale=True, colorbar={
-                "title": {"text": "hours after the first city", "side": "right"},
+                "title": {"text": "first post (UTC), in adoption order", "side": "right"},
+                "tickvals": ticks, "ticktext": [self.rows[i].first_at.strftime("%d %b %H:%M")
+                                                for i in ticks],
                 "thickness": 12, "len": 0.8, "x": 1.01, "xanchor": "left", "y": 0.5})
         return go.Scatter(
             x=self.x[at], y=self.y[at], mode="markers+text", name=name, marker=marker,
@@ -306,15 +314,18 @@ def _cities(s: Spread, shown: list[CityAdoption], px: float, *, labels: int) -> 
     placed = label_positions(x[by_size], y[by_size], size[by_size] / 2, [label[i] for i in by_size],
                              px=px)
     for i, where in zip(by_size, placed, strict=True):
-        position[i] = where
+        if where is None:
+            label[i] = ""  # no room: named on hover only
+        else:
+            position[i] = where
     hover = [f"<b>{_text(c.city)}</b> ({_text(c.country)})" + (" · where it started" if home[i] else "")
-             + f"<br>first post {_when(c.first_at)}" + (f", {hours[i]:.1f} h after the first city"
+             + f"<br>first post {_when(c.first_at)}" + (f", {_after(hours[i])} after the first city"
                                                           if hours[i] > 0 else "")
              + f"<br>first tag #{_text(c.first_hashtag)}<br>{c.accounts:,} accounts, {c.posts:,} posts"
              + "<br>tags: " + " ".join("#" + _text(t) for t in c.hashtags[:6])
              for i, c in enumerate(shown)]
-    return _Cities(shown, x, y, size, hours, ["star" if h else "circle" for h in home], label,
-                   position, hover)
+    return _Cities(shown, x, y, size, np.arange(len(shown)), ["star" if h else "circle" for h in home],
+                   label, position, hover)
 
 
 @dataclass(frozen=True)
@@ -379,13 +390,14 @@ def map_figure(s: Spread, *, cities: int = MAP_CITIES, labels: int = MAP_LABELS,
                flows: int = MAP_FLOWS, steps: int = REPLAY_STEPS) -> go.Figure:
     """The spread on a world map, opened on the case's cities.
 
-    A marker per city (area: accounts; colour: hours from the first city's
-    first post to its own; a star where the tag started), named for the
-    ``labels`` biggest; a curved arrow per city -> city retweet flow (width:
-    retweets; it bends to the right of its direction, so A -> B and B -> A
-    are two arcs), its count on hover; and a slider that replays adoption,
-    city by city, with the flows under way by then. Only the ``cities``
-    cities with most accounts and the ``flows`` biggest flows are drawn.
+    A marker per city (area: accounts; colour: the order of adoption, the
+    colour bar giving the time of each step; a star where the tag started),
+    the ``labels`` biggest named where there is room; a curved arrow per
+    city -> city retweet flow (width: retweets; it bends to the right of its
+    direction, so A -> B and B -> A are two arcs), its count on hover; and a
+    slider that replays adoption, city by city, with the flows under way by
+    then. Only the ``cities`` cities with most accounts and the ``flows``
+    biggest flows are drawn.
     """
     shown = sorted(sorted(s.cities, key=lambda c: -c.accounts)[:cities],
                    key=lambda c: (c.first_at, c.city))

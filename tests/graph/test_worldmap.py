@@ -136,11 +136,14 @@ def test_replay_steps_keep_the_first_and_last_and_thin_evenly():
 
 
 def test_labels_avoid_each_other():
-    """Two cities 5 pixels apart: neither label covers the other city; one without a label is skipped."""
+    """Two cities 5 pixels apart: neither label covers the other city; no label, no place."""
     x, y = np.array([0.0, 0.01, 1.0]), np.array([0.0, 0.0, 1.0])
     placed = label_positions(x, y, np.array([5.0, 5.0, 5.0]), ["San Francisco", "Oakland", None],
                              px=500)
-    assert placed == ["middle left", "middle right", "middle right"]
+    assert placed == ["middle left", "middle right", None]
+    crowd = label_positions(np.zeros(5), np.zeros(5), np.full(5, 3.0), ["Rome"] * 5, px=500)
+    assert crowd[:4] == ["middle right", "middle left", "top center", "bottom center"]
+    assert crowd[4] is None  # no room left: named on hover only
 
 
 # -- the figure ------------------------------------------------------------------------------------
@@ -177,7 +180,10 @@ def test_map_of_the_simulated_case(simulated):
     labels = " ".join(cities.text) + " " + " ".join(origin.text)
     assert all(c["city"] in labels for c in truth["cities"])  # every city of the case is named
     assert origin.hovertext[0].startswith(f"<b>{truth['cities'][0]['city']}</b>")
-    assert origin.marker.symbol == "star" and min(origin.marker.color) == 0
+    assert origin.marker.symbol == "star" and min(origin.marker.color) == 0  # the first to adopt
+    bar = cities.marker.colorbar
+    assert bar.ticktext[0] == spread.cities[0].first_at.strftime("%d %b %H:%M")
+    assert bar.ticktext[-1] == spread.cities[-1].first_at.strftime("%d %b %H:%M")
     heads = fig.data[3 + len(WIDTHS)]
     assert len(heads.x) == min(len(spread.transmissions), 40)
     top = spread.transmissions[0]
