@@ -271,13 +271,17 @@ class _Cities:
     position: list[str]
     hover: list[str]
 
-    def traces(self, keep: np.ndarray) -> list[go.Scatter]:
-        """The cities kept: the others, then the origin (a star) on its own, for the legend."""
+    def traces(self, keep: np.ndarray) -> list[dict]:
+        """The cities kept: the others, then the origin (a star) on its own, for the legend.
+
+        Traces are plain dicts: plotly validates them once, in the figure or
+        frame they go into (a go.Scatter would be validated twice).
+        """
         home = np.array([h == "star" for h in self.symbol], dtype=bool)
         return [self._trace(keep & ~home, "cities (area: accounts)", "circle", colourbar=True),
                 self._trace(keep & home, "where it started", "star", colourbar=False)]
 
-    def _trace(self, keep: np.ndarray, name: str, symbol: str, *, colourbar: bool) -> go.Scatter:
+    def _trace(self, keep: np.ndarray, name: str, symbol: str, *, colourbar: bool) -> dict:
         at = np.flatnonzero(keep)
         marker = {"size": self.size[at], "color": self.order[at], "symbol": symbol,
                   "colorscale": TIME_COLOURS, "cmin": 0, "cmax": max(len(self.rows) - 1, 1),
@@ -290,8 +294,8 @@ class _Cities:
                 "tickvals": ticks, "ticktext": [self.rows[i].first_at.strftime("%d %b %H:%M")
                                                 for i in ticks],
                 "thickness": 12, "len": 0.8, "x": 1.01, "xanchor": "left", "y": 0.5})
-        return go.Scatter(
-            x=self.x[at], y=self.y[at], mode="markers+text", name=name, marker=marker,
+        return dict(
+            type="scatter", x=self.x[at], y=self.y[at], mode="markers+text", name=name, marker=marker,
             text=[self.label[i] for i in at], textposition=[self.position[i] for i in at],
             textfont={"size": 12, "color": "#1d2330", "shadow": "1px 1px 2px #fff"},
             hovertext=[self.hover[i] for i in at], hovertemplate="%{hovertext}<extra></extra>")
@@ -338,7 +342,8 @@ class _Flows:
     head: tuple[np.ndarray, np.ndarray, np.ndarray]  # x, y, angle (degrees clockwise from up)
     hover: list[str]
 
-    def traces(self, keep: np.ndarray) -> list[go.Scatter]:
+    def traces(self, keep: np.ndarray) -> list[dict]:
+        """The flows kept: one trace of curves per width, then the arrowheads (dicts, as for cities)."""
         out = []
         shown = False
         for w, width in enumerate(WIDTHS):
@@ -346,14 +351,14 @@ class _Flows:
             gap = np.array([np.nan], dtype=np.float32)
             xs = np.concatenate([p for c in parts for p in (c[0], gap)]) if parts else np.zeros(0)
             ys = np.concatenate([p for c in parts for p in (c[1], gap)]) if parts else np.zeros(0)
-            out.append(go.Scatter(x=xs, y=ys, mode="lines", line={"width": width, "color": FLOW},
-                                  hoverinfo="skip", legendgroup="flows",
-                                  name="retweets between cities (width: count)",
-                                  showlegend=bool(parts) and not shown))
+            out.append(dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip",
+                            line={"width": width, "color": FLOW}, legendgroup="flows",
+                            name="retweets between cities (width: count)",
+                            showlegend=bool(parts) and not shown))
             shown = shown or bool(parts)
         at = np.flatnonzero(keep)
-        out.append(go.Scatter(
-            x=self.head[0][at], y=self.head[1][at], mode="markers", legendgroup="flows",
+        out.append(dict(
+            type="scatter", x=self.head[0][at], y=self.head[1][at], mode="markers", legendgroup="flows",
             showlegend=False, hovertext=[self.hover[i] for i in at],
             hovertemplate="%{hovertext}<extra></extra>",
             marker={"symbol": "triangle-up", "size": 9 + 2 * self.width[at], "angle": self.head[2][at],
