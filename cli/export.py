@@ -26,7 +26,7 @@ def export(
     neo4j: Neo4jOption = None,
 ) -> None:
     """Export accounts (with the last analyze's community, role, city and scores) and their
-    retweet and mention edges."""
+    retweet and mention edges; or, as geojson, the cities and the retweets between them."""
     fmt = fmt.lower()
     if fmt not in (*FORMATS, GEOJSON):
         raise typer.BadParameter(f"choose one of {', '.join((*FORMATS, GEOJSON))}", param_hint="--format")
