@@ -37,7 +37,6 @@ PLOT_PX = (1020, 460)  # about the plot area on the report's page: to place labe
 WIDTHS = (1.0, 2.0, 3.5, 5.5)  # flow line widths, by retweets (square-root classes)
 LAND, BORDER, OCEAN, COAST = "#e6e3da", "#ffffff", "#eef4f8", "#c9c4b5"
 FLOW = "rgba(214,39,40,0.5)"
-ORIGIN = "#1f77b4"
 TIME_COLOURS = "Viridis"
 FONT_PX = 7.0  # average width of a label character at 12 px, for placing labels
 A1, A2, A3, A4 = 1.340264, -0.081106, 0.000893, 0.003796  # Equal Earth's polynomial
@@ -407,8 +406,9 @@ def map_figure(s: Spread, *, cities: int = MAP_CITIES, labels: int = MAP_LABELS,
     shown = sorted(sorted(s.cities, key=lambda c: -c.accounts)[:cities],
                    key=lambda c: (c.first_at, c.city))
     links = s.transmissions[:flows]
-    ends_x, ends_y = equal_earth([c.lon for c in shown] + [t.source_lon for t in links],
-                                 [c.lat for c in shown] + [t.source_lat for t in links])
+    ends_x, ends_y = equal_earth(
+        [c.lon for c in shown] + [t.source_lon for t in links] + [t.target_lon for t in links],
+        [c.lat for c in shown] + [t.source_lat for t in links] + [t.target_lat for t in links])
     frame = view(ends_x, ends_y)
     city = _cities(s, shown, frame.px, labels=labels)
     flow = _flows(links)
