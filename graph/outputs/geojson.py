@@ -65,10 +65,10 @@ def _feature(geometry: dict, properties: dict) -> dict:
 def spread_geojson(s: Spread) -> dict:
     """The spread answer of one tag as a FeatureCollection: cities, then flows (most retweets first)."""
     variants = {v.hashtag for v in s.variants}
-    local: dict[str, list[str]] = {}
+    local: dict[tuple[str, str | None], list[str]] = {}  # by city and country: two Athens exist
     for v in s.variants:
         if v.city is not None:
-            local.setdefault(v.city, []).append("#" + v.hashtag)
+            local.setdefault((v.city, v.country), []).append("#" + v.hashtag)
     cities = [_feature(point(c.lon, c.lat), _city(c, order, s, variants, local))
               for order, c in enumerate(s.cities, start=1)]
     flows = [_feature(line((t.source_lon, t.source_lat), (t.target_lon, t.target_lat)), {
@@ -79,13 +79,14 @@ def spread_geojson(s: Spread) -> dict:
             "features": cities + flows}
 
 
-def _city(c: CityAdoption, order: int, s: Spread, variants: set[str], local: dict[str, list[str]]) -> dict:
+def _city(c: CityAdoption, order: int, s: Spread, variants: set[str],
+          local: dict[tuple[str, str | None], list[str]]) -> dict:
     return {"kind": "city", "city": c.city, "country": c.country, "geonames_id": c.city_id,
             "order": order, "origin": c.city == s.home, "first_at": iso(c.first_at),
             "first_tag": "#" + c.first_hashtag, "accounts": c.accounts, "posts": c.posts,
             "hashtags": ["#" + t for t in c.hashtags],
             "variants": ["#" + t for t in c.hashtags if t in variants],
-            "local_variants": local.get(c.city, [])}
+            "local_variants": local.get((c.city, c.country), [])}
 
 
 def activity_geojson(data: Export) -> dict:

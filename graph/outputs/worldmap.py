@@ -308,11 +308,11 @@ def _cities(s: Spread, shown: list[CityAdoption], px: float, *, labels: int) -> 
     hours = np.array([(c.first_at - start).total_seconds() / 3600 for c in shown], dtype=np.float64)
     home = [c.city == s.home for c in shown]
     size = np.where(home, size + 8, size)
-    owned = {v.city: v.hashtag for v in s.variants if v.city and v.hashtag != s.hashtag}
+    owned = {(v.city, v.country): v.hashtag for v in s.variants if v.city and v.hashtag != s.hashtag}
     by_size = sorted(range(len(shown)), key=lambda i: (not home[i], -shown[i].accounts, i))
     named = set(by_size[:labels])
-    label = [_text(c.city) + (f"<br>#{_text(owned[c.city])}" if c.city in owned else "")
-             if i in named else "" for i, c in enumerate(shown)]
+    label = [_text(c.city) + (f"<br>#{_text(owned[c.city, c.country])}" if (c.city, c.country) in owned
+                              else "") if i in named else "" for i, c in enumerate(shown)]
     position = ["middle right"] * len(shown)
     placed = label_positions(x[by_size], y[by_size], size[by_size] / 2, [label[i] for i in by_size],
                              px=px)
