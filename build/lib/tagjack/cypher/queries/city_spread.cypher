@@ -1,6 +1,0 @@
-// city_spread: the cities whose accounts posted $hashtag, in order of first use, with how many accounts and posts (cities from the last analysis). $hashtag: the tag.
-MATCH (:Hashtag {tag: $hashtag})<-[:TAGGED]-(p:Post)<-[:POSTED]-(a:Account)-[:LOCATED_IN]->(c:City)
-WHERE c.name IS NOT NULL
-WITH c, min(p.created_at) AS first_at, count(DISTINCT a) AS accounts, count(p) AS posts
-RETURN c.name AS city, c.country AS country, first_at, accounts, posts
-ORDER BY first_at, city, c.id
