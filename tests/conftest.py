@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from neo4j_server import claim_for_session
 from tagjack.graph.simulation.simulate import simulate
 
 HIJACK_TWEETS = 50_000
@@ -30,6 +31,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_OWN_FOLDER] = own
     os.environ["TAGJACK_DB"] = str(own / "tagjack.db")
     os.environ["XDG_CACHE_HOME"] = str(own / "cache")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Before any test runs: the tests' Neo4j is the suite's, or the session stops (one line)."""
+    refused = claim_for_session()
+    if refused:
+        pytest.exit(refused, returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -11,9 +11,10 @@ server, are removed from the session's environment (tests/conftest.py).
 Tests call :func:`neo4j_settings`. Without a server it skips the test with the reason, except
 under ``CI=true``, where it fails it: CI never passes by skipping the Neo4j tests.
 
-The suite claims a database before it writes to it: an empty one gets the suite's marker
-node (``:TagjackTestSuite``); one holding nodes but no marker is someone's data, and the
-session stops with one line saying so, before anything is written or deleted.
+The suite claims the database when the session starts (tests/conftest.py): an empty one
+gets the suite's marker node (``:TagjackTestSuite``); one holding nodes but no marker is
+someone's data, and the session stops with one line saying so, before anything is written or
+deleted. Every wipe checks again first.
 """
 
 from __future__ import annotations
@@ -50,14 +51,12 @@ def neo4j_settings() -> tuple[str, str, str, str]:
         reason = os.environ.get("TAGJACK_NEO4J_UNAVAILABLE", "").strip()
         unavailable(f"no Neo4j: {reason}" if reason else
                     f"no Neo4j: TAGJACK_TEST_NEO4J_URI is not set; {_HOW}")
-    settings = (
+    return (
         uri,
         os.environ.get("TAGJACK_TEST_NEO4J_USERNAME", "") or "neo4j",
         os.environ.get("TAGJACK_TEST_NEO4J_PASSWORD", ""),
         os.environ.get("TAGJACK_TEST_NEO4J_DATABASE", "") or "neo4j",
     )
-    _claimed(*settings)
-    return settings
 
 
 def browser_url() -> str:
@@ -70,13 +69,20 @@ def browser_url() -> str:
     return url
 
 
-@cache
-def _claimed(uri: str, user: str, password: str, database: str) -> None:
-    """claim() once per session and server."""
+def claim_for_session() -> str | None:
+    """claim() the database TAGJACK_TEST_NEO4J_URI names, if any and if it answers (when it
+    does not, the Neo4j tests say so themselves): why the session must stop, or None."""
+    if not os.environ.get("TAGJACK_TEST_NEO4J_URI", "").strip():
+        return None
     from neo4j import GraphDatabase
+    from neo4j.exceptions import DriverError, Neo4jError
 
-    with GraphDatabase.driver(uri, auth=(user, password)) as driver:
-        claim(driver, database)
+    uri, user, password, database = neo4j_settings()
+    try:
+        with GraphDatabase.driver(uri, auth=(user, password)) as driver:
+            return claim(driver, database)
+    except (DriverError, Neo4jError):
+        return None
 
 
 @cache
@@ -85,26 +91,28 @@ def suite_statement(name: str) -> str:
     return (SUITE_CYPHER / f"{name}.cypher").read_text(encoding="utf-8")
 
 
-def claim(driver, database: str) -> None:
-    """Make ``database`` the suite's: mark it if empty; if it holds nodes without the marker,
-    stop the session with one line, having written and deleted nothing."""
+def claim(driver, database: str) -> str | None:
+    """Make ``database`` the suite's: mark it if it is empty. If it holds nodes but not the
+    marker, it is someone's data: write nothing and return why (one line)."""
     records, summary, _ = driver.execute_query(suite_statement("state"), database_=database)
     nodes, markers = records[0]
     if markers:
-        return
+        return None
     if nodes:
-        pytest.exit(f"refusing to wipe Neo4j database {database!r} at {summary.server.address}: it holds "
-                    f"{nodes:,} nodes the test suite did not create (no :{MARKER} marker); "
-                    f"point TAGJACK_TEST_NEO4J_URI at an empty database, or unset it",
-                    returncode=pytest.ExitCode.USAGE_ERROR)
+        return (f"refusing to wipe Neo4j database {database!r} at {summary.server.address}: it "
+                f"holds {nodes:,} nodes the test suite did not create (no :{MARKER} marker); "
+                f"point TAGJACK_TEST_NEO4J_URI at an empty database, or unset it")
     driver.execute_query(suite_statement("mark"), database_=database)
+    return None
 
 
 def wipe(driver, database: str) -> None:
-    """Empty a database the suite claimed (checked first): relationships in batches, then
-    nodes, so a hub of any size never has to fit in one transaction. The schema and the
-    suite's marker stay."""
-    claim(driver, database)
+    """Empty a database the suite claimed (checked first: a test fails with claim()'s reason,
+    nothing deleted): relationships in batches, then nodes, so a hub of any size never has to
+    fit in one transaction. The schema and the suite's marker stay."""
+    refused = claim(driver, database)
+    if refused:
+        pytest.fail(refused, pytrace=False)
     with driver.session(database=database) as session:
         for name in ("wipe_relationships", "wipe_nodes"):
             session.run(suite_statement(name), batch_size=WIPE_BATCH).consume()
