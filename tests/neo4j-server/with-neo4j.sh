@@ -9,7 +9,8 @@
 # - Otherwise, with Java 17+ and Maven: a fresh Neo4j (neo4j.sh) is started for this run alone,
 #   its data in $TAGJACK_TEST_NEO4J_HOME/run-<pid> (default .neo4j-test/ in the checkout), on
 #   two ports free at start, and TAGJACK_TEST_NEO4J_URI, _USERNAME, _PASSWORD, _DATABASE and
-#   _BROWSER_URL are exported for the command. The server is stopped and its folder removed
+#   _BROWSER_URL are exported for the command (it may take TAGJACK_TEST_NEO4J_START_TIMEOUT s,
+#   default 300, to start). The server is stopped and its folder removed
 #   afterwards (also when the command fails or is interrupted). A user's server (`make neo4j`,
 #   data in .neo4j/) or NEO4J_URI is never used: every NEO4J_* variable is removed from the
 #   command's environment, so several checkouts, or several runs in one, never share a server.
@@ -24,6 +25,8 @@ REPO=$(cd "$HERE/../.." && pwd)
 SERVER_SH=$HERE/neo4j.sh
 TEST_HOME=${TAGJACK_TEST_NEO4J_HOME:-$REPO/.neo4j-test}
 PASSWORD=tagjack-test
+# A fresh store's first start takes longest, and the tests share a busy machine.
+START_TIMEOUT=${TAGJACK_TEST_NEO4J_START_TIMEOUT:-300}
 ATTEMPTS=3  # a port picked free can be taken before the server binds it: pick again
 
 if (($# == 0)); then
@@ -77,7 +80,7 @@ errors=$(mktemp)
 
 server() {  # server ACTION: neo4j.sh on this run's folder and ports
     TAGJACK_NEO4J_HOME=$RUN_HOME NEO4J_BOLT_PORT=$BOLT_PORT NEO4J_HTTP_PORT=$HTTP_PORT \
-        NEO4J_PASSWORD=$PASSWORD "$SERVER_SH" "$1"
+        NEO4J_PASSWORD=$PASSWORD NEO4J_START_TIMEOUT=$START_TIMEOUT "$SERVER_SH" "$1"
 }
 
 release() {
