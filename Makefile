@@ -17,11 +17,14 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(BIN)/tagjack demo --out demo
 
-# The local Neo4j 5.26 + GDS + Browser (tests/neo4j-server, needs Java 17 + Maven): `make test`
-# starts it itself when NEO4J_URI is unset and stops it afterwards; without Java/Maven, or if it
-# cannot start, one line says why and the Neo4j tests skip (they fail under CI=true).
+# The local Neo4j 5.26 + GDS + Browser (tests/neo4j-server, needs Java 17 + Maven).
 NEO4J_SH := tests/neo4j-server/neo4j.sh
 
+# The tests get a fresh Neo4j of their own from with-neo4j.sh (data in .neo4j-test/run-<pid>,
+# ports picked free), stopped and removed afterwards; `make neo4j`'s server and NEO4J_URI are
+# never used. TAGJACK_TEST_NEO4J_URI (+ _USERNAME, _PASSWORD, _DATABASE) names another server
+# instead; the suite refuses to wipe a database holding data without its marker. Without
+# Java/Maven, or if it cannot start, one line says why and the Neo4j tests skip (fail under CI=true).
 test: setup
 	@tests/neo4j-server/with-neo4j.sh $(BIN)/python -m pytest -q
 
@@ -41,8 +44,8 @@ lint: setup
 bench: setup
 	$(BIN)/python -m bench
 
-# Start the local Neo4j in the background (data in .neo4j/, kept across restarts) and print the
-# NEO4J_* lines to export:  eval "$$(make -s neo4j)"
+# Start your local Neo4j in the background (data in .neo4j/, kept across restarts; `make test`
+# never touches it) and print the NEO4J_* lines to export:  eval "$$(make -s neo4j)"
 neo4j:
 	@$(NEO4J_SH) start
 

@@ -9,7 +9,6 @@ neo4j_tweets, quick, results: {name: {status, pass, summary, ..., checks}}}``;
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -98,7 +97,7 @@ def _neo4j_load(s: Sizes) -> dict:
         from bench.neo4j_load import bench_neo4j_load
     except ImportError as exc:
         return skipped(f"bench/neo4j_load.py cannot be imported: {exc}")
-    uri = os.environ.get("NEO4J_URI", "").strip()
+    uri = private_server() if os.environ.get(CHILD_FLAG) else os.environ.get("NEO4J_URI", "").strip()
     if not uri:
         why = os.environ.get("TAGJACK_NEO4J_UNAVAILABLE", "").strip()  # set by with-neo4j.sh
         if not why and s.start_neo4j and not os.environ.get(CHILD_FLAG):
@@ -126,9 +125,7 @@ def _neo4j_load_with_local_server(s: Sizes) -> dict:
                                "--work", str(s.work), "--results", str(out)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                               env={**os.environ, CHILD_FLAG: "1",
-                                   "TAGJACK_NEO4J_HOME": str(s.work / "neo4j-server"),
-                                   "NEO4J_BOLT_PORT": str(free_port()),
-                                   "NEO4J_HTTP_PORT": str(free_port())})
+                                   "TAGJACK_TEST_NEO4J_HOME": str(s.work / "neo4j-server")})
         if not out.exists():
             raise RuntimeError(f"with-neo4j.sh exited {done.returncode}: {last_words(done.stderr)}")
         found = orjson.loads(out.read_bytes())["results"]["neo4j_load"]
@@ -137,10 +134,12 @@ def _neo4j_load_with_local_server(s: Sizes) -> dict:
     return found
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def private_server() -> str:
+    """The URI of the server with-neo4j.sh started for this child, its credentials put in the
+    NEO4J_* variables the store reads (with-neo4j.sh gives them as TAGJACK_TEST_NEO4J_*)."""
+    for name in ("USERNAME", "PASSWORD", "DATABASE"):
+        os.environ[f"NEO4J_{name}"] = os.environ.get(f"TAGJACK_TEST_NEO4J_{name}", "")
+    return os.environ.get("TAGJACK_TEST_NEO4J_URI", "").strip()
 
 
 def neo4j_unreachable(uri: str) -> str | None:

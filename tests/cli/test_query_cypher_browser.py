@@ -20,7 +20,7 @@ import orjson
 import pytest
 from neo4j import GraphDatabase
 from neo4j.exceptions import Neo4jError
-from neo4j_server import neo4j_settings
+from neo4j_server import neo4j_settings, wipe
 from tagjack.cli.app import app
 from tagjack.cli.browser import _CorsHandler
 from tagjack.graph.store.queries import QUERIES
@@ -130,15 +130,13 @@ def test_served_guide_and_style_allow_cross_origin_fetches():
 
 @pytest.fixture
 def neo4j_env():
+    """NEO4J_* for CLI runs against the tests' server, emptied before and after."""
     uri, user, password, database = neo4j_settings()
-    env = {"NEO4J_URI": uri, "NEO4J_USERNAME": user, "NEO4J_PASSWORD": password,
-           "NEO4J_DATABASE": database}
-    result = invoke("cypher", "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
-                    "--write", env=env)
-    assert result.exit_code == 0, result.stderr
-    yield env
-    invoke("cypher", "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
-           "--write", env=env)
+    with GraphDatabase.driver(uri, auth=(user, password)) as driver:
+        wipe(driver, database)
+        yield {"NEO4J_URI": uri, "NEO4J_USERNAME": user, "NEO4J_PASSWORD": password,
+               "NEO4J_DATABASE": database}
+        wipe(driver, database)
 
 
 @pytest.mark.neo4j

@@ -16,6 +16,7 @@ from cypher_lint import Diagnostic, lint_or_skip
 REPO = Path(__file__).resolve().parents[2]
 CYPHER_DIR = REPO / "cypher"
 SAMPLES = Path(__file__).resolve().parent / "samples"
+SUITE = Path(__file__).resolve().parent / "suite"  # the test suite's own statements
 FAILING = {"error", "warning"}
 # Warnings a package file may keep, reviewed: {"queries/x.cypher": ["cartesian product"]}
 # (substrings of the message). Errors are never allowed.
@@ -157,6 +158,21 @@ def sample_files() -> dict[str, str]:
     }
 
 
+# tests/neo4j_server.py's statements and the $params it passes. They may name the suite's
+# marker label, which is in no graph model (that is the point of it).
+SUITE_PARAMS = {
+    "state": set(),
+    "mark": set(),
+    "wipe_relationships": {"batch_size"},
+    "wipe_nodes": {"batch_size"},
+}
+SUITE_ALLOWED_WARNINGS = ["TagjackTestSuite"]
+
+
+def suite_files() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(SUITE.glob("*.cypher"))}
+
+
 @pytest.fixture(scope="module")
 def diagnostics() -> dict[str, list[Diagnostic]]:
     request: dict[str, tuple[str, set[str] | None]] = {}
@@ -165,6 +181,8 @@ def diagnostics() -> dict[str, list[Diagnostic]]:
     for path, text in sample_files().items():
         request[f"samples/{path}"] = (text, None)
         request[f"samples-passed/{path}"] = (text, SAMPLE_PARAMS[statement_name(path)])
+    for path, text in suite_files().items():
+        request[f"suite/{path}"] = (text, SUITE_PARAMS[statement_name(path)])
     for name, (text, params, _) in BROKEN.items():
         request[f"broken/{name}.cypher"] = (text, params)
     by_file: dict[str, list[Diagnostic]] = {name: [] for name in request}
@@ -201,6 +219,12 @@ def test_samples_lint_clean(diagnostics, mode):
     found = {name: d for name, d in diagnostics.items() if name.startswith(f"{mode}/")}
     assert len(found) == len(sample_files()) >= 3
     assert [str(d) for ds in found.values() for d in ds] == []
+
+
+def test_suite_files_lint_clean(diagnostics):
+    found = {name: d for name, d in diagnostics.items() if name.startswith("suite/")}
+    assert sorted(found) == sorted(f"suite/{name}.cypher" for name in SUITE_PARAMS)
+    assert [msg for d in found.values() for msg in failing(d, SUITE_ALLOWED_WARNINGS)] == []
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))

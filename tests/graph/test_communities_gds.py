@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 import pytest
-from neo4j_server import neo4j_settings
+from neo4j_server import neo4j_settings, wipe
 from tagjack.graph.analytics.communities import leiden
 from tagjack.graph.analytics.gds import gds_partition
 from tagjack.graph.analytics.projection import projection
@@ -39,8 +39,7 @@ def loaded(tmp_path_factory):
 
 
 def _wipe(store) -> None:
-    with store.session() as session:
-        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    wipe(store.driver, store.database)
 
 
 def _graphs(store) -> list[str]:

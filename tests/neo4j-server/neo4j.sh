@@ -13,6 +13,8 @@
 # NEO4J_HTTP_PORT (7474), NEO4J_HEAP (1536m), NEO4J_START_TIMEOUT (120 s),
 # TAGJACK_NEO4J_HOME (default $REPO/.neo4j: data, logs, pid, log; survives restarts).
 # Needs Java 17+ and Maven 3.8+. Everything listens on 127.0.0.1 only.
+# This is the user's server (`make neo4j`). The tests never use it: with-neo4j.sh starts a
+# fresh one of their own through this script (its own folder under .neo4j-test/, its own ports).
 set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -135,8 +137,7 @@ start() {
             port_open "$port" &&
                 die "port $port on 127.0.0.1 is already in use by another process (set NEO4J_BOLT_PORT / NEO4J_HTTP_PORT)"
         done
-        # (run/auto-started: with-neo4j.sh's mark that it started the server and will stop it)
-        rm -f "$READY" "$NEO4J_HOME_DIR/run/auto-started"
+        rm -f "$READY"
         local cp
         cp="$TARGET/classes:$(<"$TARGET/classpath.txt")"
         local jvm=(
@@ -209,7 +210,7 @@ stop() {
         kill -KILL "$pid" 2>/dev/null
         wait_gone "$pid" 10
     fi
-    rm -f "$PID_FILE" "$READY" "$NEO4J_HOME_DIR/run/auto-started"
+    rm -f "$PID_FILE" "$READY"
     say "stopped"
 }
 

@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from neo4j_server import wipe
 from tagjack.graph.ingest.batches import RejectsFile, load_records
 from tagjack.graph.ingest.readers.detect import read_file
 from tagjack.graph.ingest.readers.v1 import parse_v1_stream
@@ -331,9 +332,8 @@ def assert_neo4j_consistent(driver, expected: Expected) -> set[str]:
 
 
 def wipe_neo4j(driver) -> None:
-    """An empty database (the schema stays)."""
-    with driver.session(database="neo4j") as session:
-        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    """An empty database (the schema and the suite's marker stay; neo4j_server.wipe)."""
+    wipe(driver, "neo4j")
 
 
 # -- crafted tweets -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 from neo4j_server import neo4j_settings
+from neo4j_server import wipe as wipe_database
 from tagjack.graph.ingest.batches import RejectsFile, load_records
 from tagjack.graph.ingest.readers.v1 import parse_v1, read_v1
 from tagjack.graph.model import EdgeKind
@@ -36,9 +37,8 @@ def neo4j_env(user: str, password: str, database: str) -> Iterator[None]:
 
 
 def wipe(store) -> None:
-    """An empty database: nodes and relationships, and any GDS graph left behind."""
-    with store.session() as session:
-        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    """An empty database (the suite's, checked first: neo4j_server.wipe)."""
+    wipe_database(store.driver, store.database or "neo4j")
 
 
 @contextmanager
@@ -57,8 +57,7 @@ def store_for_test(kind: str, tmp_path: Path, *, batch_size: int | None = None):
         try:
             yield store
         finally:
-            wipe(store)  # leave the shared server empty for the next test
-
+            wipe(store)  # leave the server empty for the next test
 
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "v1-sample500" / "sample-tweets-500.jsonl.gz"

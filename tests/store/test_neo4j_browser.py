@@ -47,7 +47,7 @@ WAIT_MS = 30_000  # budget of each wait in the page; a normal run needs a few se
 
 def scrub(text: str) -> str:
     """``text`` without the password (in case a page or a log ever echoes it)."""
-    secret = os.environ.get("NEO4J_PASSWORD", "")
+    secret = neo4j_settings()[2]
     return text.replace(secret, "***") if secret else text
 
 
