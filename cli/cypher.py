@@ -30,7 +30,7 @@ def cypher(
     string: --param id='"123"'.
     """
     values = {k: _value(v) for k, v in parse_params(params or []).items()}
-    with user_errors(), open_store(db, neo4j) as store:
+    with user_errors(), open_store(db, neo4j, any_version=True) as store:
         run = getattr(store, "user_query", None)
         if run is None:
             raise TagjackError(f"tagjack cypher needs the Neo4j store, not {store.name}",

@@ -26,16 +26,18 @@ def db_path(db: Path | None) -> Path:
     return db or Path(os.environ.get("TAGJACK_DB", "tagjack.db"))
 
 
-def open_store(db: Path | None, neo4j: str | None, *, create: bool = False) -> Store:
+def open_store(db: Path | None, neo4j: str | None, *, create: bool = False,
+               any_version: bool = False) -> Store:
     """The Neo4j store when a URI is given (flag or env) and no --db, else SQLite.
 
-    Reading commands refuse to create an empty SQLite file by mistake.
+    Reading commands refuse to create an empty SQLite file by mistake. ``any_version``
+    opens a Neo4j database an older tagjack made (``tagjack cypher``, to empty it).
     """
     uri = neo4j or (None if db else os.environ.get("NEO4J_URI"))
     if uri:
         from tagjack.graph.store.neo4j import Neo4jStore  # the driver loads only when used
 
-        return Neo4jStore.from_env(uri)
+        return Neo4jStore.from_env(uri, any_version=any_version)
     path = db_path(db)
     if not create and not path.exists():
         raise StoreUnavailable(f"no database at {path}",

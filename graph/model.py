@@ -22,7 +22,12 @@ class PostKind(StrEnum):
 
 
 class EdgeKind(StrEnum):
+    """The four account-to-account interactions, kept apart: a retweet endorses, a quote or
+    a reply may mock, a mention names."""
+
     RETWEET = "retweet"
+    QUOTE = "quote"
+    REPLY = "reply"
     MENTION = "mention"
 
 
@@ -74,8 +79,13 @@ class Post:
     kind: PostKind = PostKind.ORIGINAL
     text: str = ""
     lang: str = ""
-    ref_id: str | None = None  # the retweeted, quoted or replied-to post
+    # Two references, as the platforms have them: the post this one carries (retweeted or
+    # quoted) and the post it answers. A quote can also be a reply and then counts as both;
+    # a retweet is never a reply. ``kind`` names the first that applies (retweet, quote, reply).
+    ref_id: str | None = None  # the retweeted or quoted post
     ref_author_id: str | None = None  # its author, when the data says who
+    reply_to_id: str | None = None  # the post this one replies to
+    reply_to_author_id: str | None = None  # its author, when the data says who
     mention_ids: tuple[str, ...] = ()  # mentions the author wrote; never the "RT @x:" prefix
     hashtags: tuple[str, ...] = ()  # lower-cased, without '#', in order, unique
     place: Place | None = None

@@ -39,15 +39,19 @@ NODE_PROPERTIES: dict[str, tuple[str, ...]] = {
     # write-back puts community, pagerank, amplifier_score, role (and city) on :Account
     "Account": ("id", "handle", "name", "followers", "location_text",
                 "community", "pagerank", "amplifier_score", "role", "city"),
-    # ref_author_id: who a retweet/quote/reply refers to, also when the referred post is
-    # unknown (a truncated "RT @x:"); place_* and lat/lon: the geo evidence of the post
-    "Post": ("id", "created_at", "text", "lang", "kind", "ref_author_id", "place_id",
-             "place_full_name", "place_country_code", "place_lat", "place_lon", "lat", "lon"),
+    # ref_author_id: who a retweet/quote refers to, also when the referred post is unknown
+    # (a truncated "RT @x:"); reply_to_author_id: who a reply (or a quote that replies)
+    # answers; place_* and lat/lon: the geo evidence of the post
+    "Post": ("id", "created_at", "text", "lang", "kind", "ref_author_id", "reply_to_author_id",
+             "place_id", "place_full_name", "place_country_code", "place_lat", "place_lon",
+             "lat", "lon"),
     "Hashtag": ("tag",),
     "City": ("id", "name", "country", "lat", "lon"),
     "Community": ("run", "id", "size", "role", "label"),
     # the last complete write-back: its run id and summary (JSON), written last
     "Run": ("id", "meta"),
+    # the version of the graph model the database holds (an older tagjack's data has none)
+    "Schema": ("id", "version"),
 }
 
 # type: (from label, to label, properties)
@@ -61,6 +65,8 @@ RELATIONSHIPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "LOCATED_IN": ("Account", "City", ("source",)),
     # given: the weight an edge list gave, so reloading the list replaces it instead of adding
     "RETWEETED": ("Account", "Account", ("count", "first_at", "last_at", "given")),
+    "QUOTED": ("Account", "Account", ("count", "first_at", "last_at", "given")),
+    "REPLIED_TO": ("Account", "Account", ("count", "first_at", "last_at", "given")),
     "MENTIONED": ("Account", "Account", ("count", "first_at", "last_at", "given")),
     "IN_COMMUNITY": ("Account", "Community", ()),
 }

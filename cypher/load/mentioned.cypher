@@ -1,6 +1,6 @@
 // load/mentioned.cypher: add the mentions of this batch's new posts to aggregated :MENTIONED edges.
 // $rows: list of {source_id, target_id, count, first_at, last_at} (epoch s), one per pair,
-// summed by the store over new posts only (self-interactions left out), so a reload adds 0.
+// summed by the store over new posts only (self-interactions kept: they are data), so a reload adds 0.
 UNWIND $rows AS row
 MATCH (source:Account {id: row.source_id})
 MATCH (target:Account {id: row.target_id})

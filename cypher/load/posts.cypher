@@ -1,6 +1,7 @@
 // load/posts.cypher: store the posts not stored before, with their links; returns the new ones' ids.
-// $rows: list of {id, author_id, created_at (epoch s), kind, text, lang, ref_id, ref_author_id,
-// tags, mention_ids, place_id, place_full_name, place_country_code, place_lat, place_lon, lat, lon}.
+// $rows: list of {id, author_id, created_at (epoch s), kind, text, lang, ref_author_id,
+// reply_to_author_id, tags, mention_ids, place_id, place_full_name, place_country_code, place_lat,
+// place_lon, lat, lon}.
 // A post is new when it has no created_at yet: never seen, or only known as the target of a
 // retweet, quote or reply (a stub). Only new posts get links, so CREATE makes each link once;
 // the caller adds only new posts' interactions to the aggregated edges, so counts stay exact
@@ -11,6 +12,7 @@ WITH p, row
 WHERE p.created_at IS NULL
 SET p.created_at = datetime({epochSeconds: row.created_at}), p.kind = row.kind,
     p.text = row.text, p.lang = row.lang, p.ref_author_id = row.ref_author_id,
+    p.reply_to_author_id = row.reply_to_author_id,
     p.place_id = row.place_id, p.place_full_name = row.place_full_name,
     p.place_country_code = row.place_country_code, p.place_lat = row.place_lat,
     p.place_lon = row.place_lon, p.lat = row.lat, p.lon = row.lon

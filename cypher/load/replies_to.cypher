@@ -1,11 +1,11 @@
 // load/replies_to.cypher: link new replies to the post they refer to (a stub if not stored).
-// $rows: list of {id, ref_id, ref_author_id}; ref_author_id may be null. A stub gets its
+// $rows: list of {id, reply_to_id, reply_to_author_id}; reply_to_author_id may be null. A stub gets its
 // author from the referring post, until the post itself is stored.
 UNWIND $rows AS row
 MATCH (p:Post {id: row.id})
-MERGE (ref:Post {id: row.ref_id})
+MERGE (ref:Post {id: row.reply_to_id})
 MERGE (p)-[:REPLIES_TO]->(ref)
 WITH ref, row
-WHERE row.ref_author_id IS NOT NULL AND NOT EXISTS { (:Account)-[:POSTED]->(ref) }
-MATCH (author:Account {id: row.ref_author_id})
+WHERE row.reply_to_author_id IS NOT NULL AND NOT EXISTS { (:Account)-[:POSTED]->(ref) }
+MATCH (author:Account {id: row.reply_to_author_id})
 MERGE (author)-[:POSTED]->(ref)

@@ -1,5 +1,5 @@
-// community_bridges: members of community $community who retweeted, mentioned or were retweeted or mentioned by other communities, those reaching most communities first. $community: community id; $limit: rows.
-MATCH (a:Account)-[r:RETWEETED|MENTIONED]-(b:Account)
+// community_bridges: members of community $community who retweeted, quoted, replied to or mentioned members of other communities, or were by them, those reaching most communities first. $community: community id; $limit: rows.
+MATCH (a:Account)-[r:RETWEETED|QUOTED|REPLIED_TO|MENTIONED]-(b:Account)
 WHERE a.community = $community AND b.community IS NOT NULL AND b.community <> $community
 WITH a, count(DISTINCT b.community) AS other_communities, count(DISTINCT b) AS neighbours,
      sum(r.count) AS weight

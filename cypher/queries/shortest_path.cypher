@@ -1,4 +1,4 @@
-// shortest_path: the shortest chain of retweets and mentions (either direction, at most 6 hops) linking $source to $target; of several, the first by handles. $source, $target: handles.
+// shortest_path: the shortest chain of retweets, quotes, replies and mentions (either direction, at most 6 hops) linking $source to $target; of several, the first by handles. $source, $target: handles.
 MATCH (a:Account)
 WHERE toLower(a.handle) = toLower($source)
 WITH a ORDER BY a.id STARTS WITH '@', a.id LIMIT 1
@@ -6,7 +6,7 @@ MATCH (b:Account)
 WHERE toLower(b.handle) = toLower($target)
 WITH a, b ORDER BY b.id STARTS WITH '@', b.id LIMIT 1
 WITH a, b WHERE a <> b  // allShortestPaths refuses a path from a node to itself
-MATCH path = allShortestPaths((a)-[:RETWEETED|MENTIONED*..6]-(b))
+MATCH path = allShortestPaths((a)-[:RETWEETED|QUOTED|REPLIED_TO|MENTIONED*..6]-(b))
 WITH [n IN nodes(path) | n.handle] AS handles, [n IN nodes(path) | n.id] AS ids
 ORDER BY handles, ids
 LIMIT 1

@@ -1,11 +1,16 @@
-// top_amplifiers: accounts whose $hashtag posts were retweeted or quoted most, by how many distinct accounts, and their reach (followers of those accounts). $hashtag: the tag; $limit: rows.
+// top_amplifiers: accounts whose $hashtag posts were retweeted most, by how many distinct accounts, their reach (followers of those accounts), and the quotes they received (counted apart: a quote may mock). $hashtag: the tag; $limit: rows.
 MATCH (:Hashtag {tag: $hashtag})<-[:TAGGED]-(p:Post)<-[:POSTED]-(retweeter:Account)
-WHERE p.kind IN ['retweet', 'quote'] AND p.ref_author_id IS NOT NULL
+WHERE p.kind = 'retweet' AND p.ref_author_id IS NOT NULL
   AND p.ref_author_id <> retweeter.id
 WITH p.ref_author_id AS amplifier_id, count(p) AS retweets, collect(DISTINCT retweeter) AS retweeters
 MATCH (amplifier:Account {id: amplifier_id})
+CALL (amplifier) {
+  MATCH (:Hashtag {tag: $hashtag})<-[:TAGGED]-(q:Post {kind: 'quote'})<-[:POSTED]-(quoter:Account)
+  WHERE q.ref_author_id = amplifier.id AND quoter <> amplifier
+  RETURN count(q) AS quotes
+}
 RETURN amplifier.handle AS handle, amplifier.community AS community, retweets,
-       size(retweeters) AS unique_retweeters,
+       size(retweeters) AS unique_retweeters, quotes,
        reduce(reach = 0, r IN retweeters | reach + coalesce(r.followers, 0)) AS reach,
        amplifier.amplifier_score AS score
 ORDER BY retweets DESC, unique_retweeters DESC, handle, amplifier.id

@@ -3,5 +3,5 @@
 UNWIND $tags AS tag
 MATCH (:Hashtag {tag: tag})<-[:TAGGED]-(p:Post)<-[:POSTED]-(author:Account)
 RETURN tag, author.id AS author, p.created_at.epochSeconds AS created_at, p.kind AS kind,
-       p.ref_author_id AS ref_author
+       p.ref_author_id AS ref_author, p.reply_to_author_id AS reply_author
 ORDER BY tag, p.created_at, p.id

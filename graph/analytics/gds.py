@@ -1,7 +1,7 @@
 """The ``gds`` community engine: Louvain or Leiden inside Neo4j, via Graph Data Science.
 
 For graphs that outgrow the client: the weighted graph is projected from the
-stored ``RETWEETED`` / ``MENTIONED`` edges into the GDS catalog
+stored ``RETWEETED`` / ``QUOTED`` / ``MENTIONED`` edges into the GDS catalog
 (``cypher/gds/project.cypher``), the algorithm streams back one community per
 account, and the projection is dropped, whatever happens. The result is a
 ``Partition`` over the caller's projection, renumbered and scored exactly as

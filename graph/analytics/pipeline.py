@@ -42,7 +42,7 @@ from tagjack.graph.analytics.influence import (
     post_order_after,
 )
 from tagjack.graph.analytics.lookup import handles_of, key_of_handle, rows_of
-from tagjack.graph.analytics.projection import Projection, projection
+from tagjack.graph.analytics.projection import Projection, edge_union, projection
 from tagjack.graph.analytics.settle import settled
 from tagjack.graph.analytics.spread import (
     SOURCES,
@@ -148,12 +148,12 @@ def analyze(store: Store, *, hashtag: str | None = None, engine: str = "auto", s
     tag = normalize_tag(hashtag) if hashtag else None
     with stage("read"):
         accounts = store.accounts()
-        retweets_all = store.edges(EdgeKind.RETWEET)
-        mentions_all = store.edges(EdgeKind.MENTION)
+        retweets_all = _retweets(store)
+        mentions_all = _mentions(store)
         posts = _tag_posts(store, tag) if tag else None
         origin_key = _origin_key(accounts, origin) if origin else None
-        retweets = store.edges(EdgeKind.RETWEET, hashtag=tag) if tag else retweets_all
-        mentions = store.edges(EdgeKind.MENTION, hashtag=tag) if tag else mentions_all
+        retweets = _retweets(store, tag) if tag else retweets_all
+        mentions = _mentions(store, tag) if tag else mentions_all
     with stage("projection"):
         undirected = projection(retweets_all, mentions_all, directed=False)
         directed = projection(retweets, directed=True)
@@ -348,6 +348,17 @@ def stored_cities(results: Results | None) -> AccountCities | None:
     return AccountCities.from_columns(results.keys[located], city[located], source, cities)
 
 
+def _retweets(store: Store, tag: str | None = None) -> EdgeTable:
+    """The retweet ties the analyses read: retweets and quotes, self-interactions left out."""
+    return edge_union(store.edges(EdgeKind.RETWEET, hashtag=tag),
+                      store.edges(EdgeKind.QUOTE, hashtag=tag))
+
+
+def _mentions(store: Store, tag: str | None = None) -> EdgeTable:
+    """The mention ties the analyses read, self-mentions left out."""
+    return edge_union(store.edges(EdgeKind.MENTION, hashtag=tag))
+
+
 @dataclass
 class _Context:
     accounts: AccountTable
@@ -359,10 +370,10 @@ class _Context:
 
 def _context(store: Store, *, engine: str = "auto", seed: int = 1, geo: bool = True) -> _Context:
     results = store.results()
-    retweets_all = store.edges(EdgeKind.RETWEET)
+    retweets_all = _retweets(store)
     partition = stored_partition(results)
     if partition is None:
-        undirected = projection(retweets_all, store.edges(EdgeKind.MENTION), directed=False)
+        undirected = projection(retweets_all, _mentions(store), directed=False)
         partition = settled(undirected, _run_engine(store, undirected, engine=engine, seed=seed))
     cities = stored_cities(results)
     if cities is None:
@@ -389,8 +400,8 @@ def amplifier_rows(store: Store, hashtag: str | None = None, top: int = TOP_AMPL
     tag = normalize_tag(hashtag) if hashtag else None
     posts = _tag_posts(store, tag) if tag else None
     ctx = _context(store)
-    retweets = store.edges(EdgeKind.RETWEET, hashtag=tag) if tag else ctx.retweets_all
-    mentions = store.edges(EdgeKind.MENTION, hashtag=tag)
+    retweets = _retweets(store, tag) if tag else ctx.retweets_all
+    mentions = _mentions(store, tag)
     ranks = pagerank(projection(retweets, directed=True))
     found = None
     if posts is not None:

@@ -41,6 +41,27 @@ class Projection:
         return np.where(found, at, -1)
 
 
+def edge_union(*tables: EdgeTable, self_loops: bool = False) -> EdgeTable:
+    """Several edge tables as one: per (source, target), weights summed, first and last times
+    the earliest and latest. Self-loops dropped unless ``self_loops``; sorted by pair."""
+    cat = [np.concatenate([getattr(t, f) for t in tables]) if tables else np.empty(0, np.int64)
+           for f in ("source", "target", "weight", "first_at", "last_at")]
+    source, target, weight, first_at, last_at = cat
+    if not self_loops:
+        keep = source != target
+        source, target, weight, first_at, last_at = (c[keep] for c in cat)
+    pairs, inverse = np.unique(np.column_stack((source, target)), axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    n = len(pairs)
+    first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(first, inverse, first_at)
+    np.maximum.at(last, inverse, last_at)
+    return EdgeTable(source=pairs[:, 0].copy(), target=pairs[:, 1].copy(),
+                     weight=np.bincount(inverse, weights=weight, minlength=n).astype(np.int64),
+                     first_at=first, last_at=last)
+
+
 def projection(*tables: EdgeTable, weights: tuple[float, ...] | None = None,
                directed: bool = True) -> Projection:
     """Weighted union of edge tables: edge A->B weighs sum(table weight * times).

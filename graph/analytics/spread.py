@@ -296,15 +296,15 @@ def union_posts(tables: Sequence[PostTable]) -> tuple[PostTable, np.ndarray]:
     both is attributed to the variant, the more specific of the two.
 
     Posts have no ids here: two rows are the same post when author, time,
-    kind and referenced author agree.
+    kind and referenced authors agree.
     """
     if not tables:
         empty = np.empty(0, dtype=np.int64)
-        return PostTable(empty, empty, empty.astype(np.int8), empty), empty
+        return PostTable(empty, empty, empty.astype(np.int8), empty, empty), empty
     if len(tables) == 1:
         return tables[0], np.zeros(len(tables[0]), dtype=np.int64)
     cols = [np.concatenate([getattr(t, f) for t in tables])
-            for f in ("author", "created_at", "kind", "ref_author")]
+            for f in ("author", "created_at", "kind", "ref_author", "reply_author")]
     tag = np.concatenate([np.full(len(t), i, dtype=np.int64) for i, t in enumerate(tables)])
     codes = _packed(cols)
     order = np.lexsort((-tag, *reversed(codes)))

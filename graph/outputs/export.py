@@ -1,7 +1,7 @@
 """Hand the case on: GEXF and GraphML for Gephi and Cytoscape, CSV for spreadsheets, JSON.
 
-``export_data`` reads the store's columns once (accounts, the retweet and
-mention edge tables, the posts in scope, the results of the last
+``export_data`` reads the store's columns once (accounts, the retweet, quote,
+reply and mention edge tables, the posts in scope, the results of the last
 ``analyze``) into an ``Export``; ``write_export`` writes it in one format.
 Before any ``analyze`` the result columns (community, role, city, pagerank,
 amplifier_score) are empty.
@@ -81,9 +81,10 @@ class Nodes:
 
 @dataclass(frozen=True)
 class Edges:
-    """Typed, weighted edges between rows of ``Nodes``: source retweeted/mentioned target."""
+    """Typed, weighted edges between rows of ``Nodes``: source did ``kind`` to target
+    ``weight`` times (self-interactions included)."""
 
-    kind: list[str]  # retweet | mention
+    kind: list[str]  # retweet | quote | reply | mention
     source: np.ndarray  # row in Nodes
     target: np.ndarray
     weight: np.ndarray  # int64
@@ -117,16 +118,15 @@ class Export:
 def export_data(store: Store, *, hashtag: str | None = None) -> Export:
     """Read what an export needs, one column read per table.
 
-    With ``hashtag`` the graph is the tag's: accounts that posted it or
-    retweeted / mentioned / were retweeted or mentioned in its posts, and
-    the edges of its posts only.
+    With ``hashtag`` the graph is the tag's: accounts that posted it, or
+    interacted or were interacted with in its posts, and the edges of its
+    posts only.
     """
     tag = normalize_tag(hashtag) if hashtag else None
     accounts = store.accounts()
     results = store.results()
     posts = store.posts(hashtag=tag)
-    tables = [(EdgeKind.RETWEET, store.edges(EdgeKind.RETWEET, hashtag=tag)),
-              (EdgeKind.MENTION, store.edges(EdgeKind.MENTION, hashtag=tag))]
+    tables = [(kind, store.edges(kind, hashtag=tag)) for kind in EdgeKind]
     if tag is None:
         keys = accounts.keys
     else:
@@ -402,7 +402,11 @@ NODE_ATTRIBUTES = (  # name, GEXF type, GraphML type
     ("city", "string", "string"), ("country", "string", "string"),
     ("pagerank", "double", "double"), ("amplifier_score", "double", "double"),
     ("first_at", "string", "string"))
-EDGE_ATTRIBUTES = (("type", "string", "string"), ("weight", "long", "double"),
+# one edge per account pair: per-kind counts and their total ``weight``, like twarc-network's
+# GEXF, so a Gephi user can filter or size by kind
+KIND_NAMES = tuple(kind.value for kind in EdgeKind)
+EDGE_ATTRIBUTES = (("weight", "long", "double"),
+                   *((kind, "long", "long") for kind in KIND_NAMES),
                    ("first_at", "string", "string"), ("last_at", "string", "string"))
 
 
@@ -447,20 +451,50 @@ def node_values(data: Export) -> Iterator[tuple[str, dict[str, Any]]]:
         yield n.ids[i], values
 
 
-def edge_values(data: Export) -> Iterator[tuple[int, int, dict[str, Any]]]:
-    """(source row, target row, {attribute: value}) per edge."""
+@dataclass(frozen=True)
+class PairEdges:
+    """Edges folded per (source, target): a count per kind, their total, first and last use."""
+
+    source: np.ndarray  # row in Nodes
+    target: np.ndarray
+    counts: np.ndarray  # int64, (pairs, len(KIND_NAMES))
+    first_at: np.ndarray  # int64 epoch seconds, -1 unknown
+    last_at: np.ndarray
+
+
+def pair_edges(data: Export) -> PairEdges:
     e = data.edges
-    first, last = iso_column(e.first_at), iso_column(e.last_at)
-    for kind, s, t, w, f, z in zip(e.kind, e.source.tolist(), e.target.tolist(), e.weight.tolist(),
-                                   first, last, strict=True):
-        values: dict[str, Any] = {"type": kind, "weight": w}
+    n = max(len(data.nodes), 1)
+    code = e.source.astype(np.int64) * n + e.target
+    pairs, inverse = np.unique(code, return_inverse=True)
+    column = np.array([KIND_NAMES.index(k) for k in e.kind], dtype=np.int64)
+    counts = np.zeros((len(pairs), len(KIND_NAMES)), dtype=np.int64)
+    np.add.at(counts, (inverse, column), e.weight)
+    big = np.iinfo(np.int64).max
+    first = np.full(len(pairs), big, dtype=np.int64)
+    last = np.full(len(pairs), NO_TIME, dtype=np.int64)
+    timed = e.first_at >= 0
+    np.minimum.at(first, inverse[timed], e.first_at[timed])
+    np.maximum.at(last, inverse[timed], e.last_at[timed])
+    first[first == big] = NO_TIME
+    return PairEdges(pairs // n, pairs % n, counts, first, last)
+
+
+def edge_values(data: Export) -> Iterator[tuple[int, int, dict[str, Any]]]:
+    """(source row, target row, {attribute: value}) per account pair."""
+    p = pair_edges(data)
+    first, last = iso_column(p.first_at), iso_column(p.last_at)
+    for s, t, counts, f, z in zip(p.source.tolist(), p.target.tolist(), p.counts.tolist(),
+                                  first, last, strict=True):
+        values: dict[str, Any] = {"weight": sum(counts), **dict(zip(KIND_NAMES, counts,
+                                                                    strict=True))}
         if f is not None:
             values["first_at"], values["last_at"] = f, z
         yield s, t, values
 
 
 def write_graphml(data: Export, fh: IO[bytes]) -> None:
-    """GraphML: directed, parallel typed edges, keys named like the attributes."""
+    """GraphML: directed, one edge per account pair, keys named like the attributes."""
     out = _Lines(fh)
     out.add(f'<?xml version="1.0" encoding="UTF-8"?>\n<graphml xmlns="{GRAPHML_NS}" '
             f'xmlns:xsi="{XSI}" xsi:schemaLocation="{GRAPHML_NS} {GRAPHML_NS}/1.0/graphml.xsd">')
@@ -487,10 +521,11 @@ def write_graphml(data: Export, fh: IO[bytes]) -> None:
 def write_gexf(data: Export, fh: IO[bytes]) -> None:
     """GEXF 1.2, dynamic: nodes start at their first activity, edges last from first to last use.
 
-    Gephi's timeline can then replay the spread. GEXF reserves an edge's
-    ``type`` for its direction, so the interaction is the edge's ``label``
-    and its ``kind`` attribute. Times are ISO-8601 UTC (``timeformat="date"``,
-    which Gephi parses with the time of day and networkx reads back as text).
+    Gephi's timeline can then replay the spread. One edge per account pair, whose
+    ``weight`` is all its interactions and whose attributes count each kind (``retweet``,
+    ``quote``, ``reply``, ``mention``), as twarc-network writes them. Times are ISO-8601
+    UTC (``timeformat="date"``, which Gephi parses with the time of day and networkx reads
+    back as text).
     """
     out = _Lines(fh)
     title = "#" + data.hashtag if data.hashtag else "all posts"
@@ -499,14 +534,14 @@ def write_gexf(data: Export, fh: IO[bytes]) -> None:
     out.add(f"<meta><creator>tagjack</creator><description>{_text(title)}</description></meta>")
     out.add('<graph defaultedgetype="directed" mode="dynamic" timeformat="date">')
     node_ids = {name: str(i) for i, (name, _, _) in enumerate(NODE_ATTRIBUTES)}
-    edge_attributes = (("kind", "string"), ("first_at", "string"), ("last_at", "string"))
-    edge_ids = {name: str(i) for i, (name, _) in enumerate(edge_attributes)}
+    edge_attributes = EDGE_ATTRIBUTES[1:]  # weight is the edge's own
+    edge_ids = {name: str(i) for i, (name, _, _) in enumerate(edge_attributes)}
     out.add('<attributes class="node" mode="static">' + "".join(
         f'<attribute id="{node_ids[name]}" title="{name}" type="{typ}"/>'
         for name, typ, _ in NODE_ATTRIBUTES) + "</attributes>")
     out.add('<attributes class="edge" mode="static">' + "".join(
         f'<attribute id="{edge_ids[name]}" title="{name}" type="{typ}"/>'
-        for name, typ in edge_attributes) + "</attributes>")
+        for name, typ, _ in edge_attributes) + "</attributes>")
     out.add("<nodes>")
     ids = []
     for node, values in node_values(data):
@@ -516,17 +551,19 @@ def write_gexf(data: Export, fh: IO[bytes]) -> None:
             f'<attvalue for="{node_ids[k]}" value={_attr(v)}/>' for k, v in values.items())
             + "</attvalues></node>")
     out.add("</nodes>\n<edges>")
-    e = data.edges
-    # kinds and ISO times need no escaping; edges are most of a file, so they are written flat
-    first, last = iso_column(e.first_at), iso_column(e.last_at)
-    for j, (kind, s, t, w, f, z) in enumerate(zip(e.kind, e.source.tolist(), e.target.tolist(),
-                                                  e.weight.tolist(), first, last, strict=True)):
-        head = f'<edge id="e{j}" source={ids[s]} target={ids[t]} weight="{w}" label="{kind}"'
-        kind_value = f'<attvalue for="{edge_ids["kind"]}" value="{kind}"/>'
+    p = pair_edges(data)
+    # counts and ISO times need no escaping; edges are most of a file, so they are written flat
+    first, last = iso_column(p.first_at), iso_column(p.last_at)
+    kind_ids = [edge_ids[k] for k in KIND_NAMES]
+    for j, (s, t, counts, f, z) in enumerate(zip(p.source.tolist(), p.target.tolist(),
+                                                 p.counts.tolist(), first, last, strict=True)):
+        head = f'<edge id="e{j}" source={ids[s]} target={ids[t]} weight="{sum(counts)}"'
+        kinds = "".join(f'<attvalue for="{a}" value="{c}"/>'
+                        for a, c in zip(kind_ids, counts, strict=True))
         if f is None:
-            out.add(f"{head}><attvalues>{kind_value}</attvalues></edge>")
+            out.add(f"{head}><attvalues>{kinds}</attvalues></edge>")
         else:
-            out.add(f'{head} start="{f}" end="{z}"><attvalues>{kind_value}'
+            out.add(f'{head} start="{f}" end="{z}"><attvalues>{kinds}'
                     f'<attvalue for="{edge_ids["first_at"]}" value="{f}"/>'
                     f'<attvalue for="{edge_ids["last_at"]}" value="{z}"/></attvalues></edge>')
     out.add("</edges>\n</graph>\n</gexf>")

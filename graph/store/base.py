@@ -21,8 +21,6 @@ KIND_CODES: dict[PostKind, int] = {
     PostKind.QUOTE: 2,
     PostKind.REPLY: 3,
 }
-# the kinds of post that make a RETWEETED edge: quotes count as retweets
-RETWEET_CODES = (KIND_CODES[PostKind.RETWEET], KIND_CODES[PostKind.QUOTE])
 ACCOUNT_FIELDS = ("id", "handle", "name", "followers", "location_text")
 
 
@@ -43,6 +41,8 @@ class Batch:
             yield p.author_id
             if p.ref_author_id:
                 yield p.ref_author_id
+            if p.reply_to_author_id:
+                yield p.reply_to_author_id
             yield from p.mention_ids
         for e in self.edges:
             yield e.source_id
@@ -66,6 +66,8 @@ class Status:
     hashtags: int
     cities: int
     retweet_edges: int
+    quote_edges: int
+    reply_edges: int
     mention_edges: int
     communities: int
 
@@ -87,7 +89,11 @@ class AccountTable:
 
 @dataclass(frozen=True)
 class EdgeTable:
-    """Aggregated account edges: source retweeted/mentioned target ``weight`` times."""
+    """Aggregated account edges of one kind: source did it to target ``weight`` times.
+
+    Self-interactions (source == target) are data and are included; analytics that they
+    would distort leave them out.
+    """
 
     source: np.ndarray  # int64 account keys
     target: np.ndarray
@@ -101,12 +107,14 @@ class EdgeTable:
 
 @dataclass(frozen=True)
 class PostTable:
-    """Posts as columns; ``ref_author`` is -1 where there is none."""
+    """Posts as columns; ``ref_author`` (of the retweeted or quoted post) and ``reply_author``
+    (of the replied-to post) are -1 where there is none."""
 
     author: np.ndarray  # int64 account keys
     created_at: np.ndarray  # int64 epoch seconds UTC
     kind: np.ndarray  # int8, see KIND_CODES
     ref_author: np.ndarray  # int64
+    reply_author: np.ndarray  # int64
 
     def __len__(self) -> int:
         return len(self.author)

@@ -7,10 +7,15 @@ on transient errors (deadlocks, leader changes).
 
 Exact counts across reloads and retries: ``load/posts`` reports which posts
 had no ``created_at`` yet (never stored), and only those posts' interactions
-are added to the aggregated ``RETWEETED`` / ``MENTIONED`` counts, in the same
-transaction. A retried transaction is rolled back first and starts over from
+are added to the aggregated ``RETWEETED`` / ``QUOTED`` / ``REPLIED_TO`` /
+``MENTIONED`` counts, in the same transaction. A retried transaction is rolled back first and starts over from
 the same database state, and the transaction function keeps no state between
 attempts, so a retry finds the same new posts and adds the same counts once.
+
+A ``(:Schema {id: 'tagjack', version})`` node, written with every batch, says which
+graph model the database holds. A database with tagjack's data and no such node was
+made by an older tagjack (quotes counted as retweets, self-interactions dropped):
+opening it is refused with one line saying what to run, never read as this model.
 
 Account keys: Neo4j has no dense integer key, so the store numbers accounts
 itself (``_Keys``): on the first read, every account id in id order gets key
@@ -74,20 +79,19 @@ DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
 FORBIDDEN = "Neo.ClientError.Security.Forbidden"
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
+SCHEMA_VERSION = 2  # 1 (no :Schema node): quotes in RETWEETED, self-interactions dropped
 REFERENCE_STATEMENTS: dict[PostKind, str] = {
     PostKind.RETWEET: "load/retweets",
     PostKind.QUOTE: "load/quotes",
-    PostKind.REPLY: "load/replies_to",
 }
-EDGE_STATEMENTS: dict[EdgeKind, str] = {EdgeKind.RETWEET: "load/retweeted",
-                                        EdgeKind.MENTION: "load/mentioned"}
-GIVEN_EDGE_STATEMENTS: dict[EdgeKind, str] = {EdgeKind.RETWEET: "load/given_retweeted",
-                                              EdgeKind.MENTION: "load/given_mentioned"}
-READ_EDGE_STATEMENTS: dict[EdgeKind, str] = {EdgeKind.RETWEET: "read/retweeted",
-                                             EdgeKind.MENTION: "read/mentioned"}
-READ_TAGGED_EDGE_STATEMENTS: dict[EdgeKind, str] = {EdgeKind.RETWEET: "read/tagged_retweeted",
-                                                    EdgeKind.MENTION: "read/tagged_mentioned"}
+EDGE_TYPES: dict[EdgeKind, str] = {EdgeKind.RETWEET: "retweeted", EdgeKind.QUOTE: "quoted",
+                                   EdgeKind.REPLY: "replied_to", EdgeKind.MENTION: "mentioned"}
+EDGE_STATEMENTS = {kind: f"load/{name}" for kind, name in EDGE_TYPES.items()}
+GIVEN_EDGE_STATEMENTS = {kind: f"load/given_{name}" for kind, name in EDGE_TYPES.items()}
+READ_EDGE_STATEMENTS = {kind: f"read/{name}" for kind, name in EDGE_TYPES.items()}
+READ_TAGGED_EDGE_STATEMENTS = {kind: f"read/tagged_{name}" for kind, name in EDGE_TYPES.items()}
 KIND_BY_NAME: dict[str, int] = {k.value: code for k, code in KIND_CODES.items()}
+CLEAR_ALL = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS"
 
 # Display labels for the Browser (see display_labels and cypher/browser/style.grass).
 COMMUNITY_LABELS = tuple(f"C{i}" for i in range(12))
@@ -104,14 +108,15 @@ STORE_STATEMENT_PARAMS: dict[str, frozenset[str]] = {
     "schema": NO_PARAMS,
     **{f"load/{n}": ROWS for n in (
         "accounts", "posts", "retweets", "quotes", "replies_to",
-        "retweeted", "mentioned", "given_retweeted", "given_mentioned")},
+        *EDGE_TYPES.values(), *(f"given_{n}" for n in EDGE_TYPES.values()))},
+    "load/schema_version": frozenset({"version"}),
     **{f"read/{n}": NO_PARAMS for n in (
-        "status", "account_ids", "accounts", "retweeted", "mentioned", "posts", "hashtags",
-        "location_texts", "places", "coordinates", "run", "results", "communities", "cities",
-        "hashtag_counts")},
+        "status", "schema_version", "account_ids", "accounts", *EDGE_TYPES.values(), "posts",
+        "hashtags", "location_texts", "places", "coordinates", "run", "results", "communities",
+        "cities", "hashtag_counts")},
     "read/posts_of_tags": frozenset({"tags"}),
     **{f"read/{n}": frozenset({"tag"}) for n in (
-        "tagged_retweeted", "tagged_mentioned", "tagged_posts", "cooccurring")},
+        *(f"tagged_{n}" for n in EDGE_TYPES.values()), "tagged_posts", "cooccurring")},
     **{f"writeback/{n}": frozenset({"batch_size"}) for n in (
         "clear_in_community", "clear_communities", "clear_located_in", "clear_cities")},
     "writeback/clear_accounts": frozenset({"batch_size", "labels"}),
@@ -151,8 +156,13 @@ class Neo4jStore:
     """Store protocol over a Neo4j 5 database (``from_env`` for the CLI)."""
 
     def __init__(self, uri: str, credentials: Credentials, *,
-                 batch_size: int = DEFAULT_BATCH_SIZE, driver: Driver | None = None) -> None:
-        """Connect (or use ``driver``, e.g. a test's fake) and apply the schema."""
+                 batch_size: int = DEFAULT_BATCH_SIZE, driver: Driver | None = None,
+                 any_version: bool = False) -> None:
+        """Connect (or use ``driver``, e.g. a test's fake) and apply the schema.
+
+        A database of another graph model version is refused unless ``any_version``
+        (``tagjack cypher`` takes it, to let a user empty such a database).
+        """
         self.uri = public_uri(uri)
         self.database = credentials.database
         self.name = f"neo4j:{self.uri}" + (f"/{self.database}" if self.database else "")
@@ -162,17 +172,20 @@ class Neo4jStore:
         self.driver = driver or _connect(uri, credentials, shown=self.uri)
         try:
             self._apply_schema()
+            if not any_version:
+                self._check_version()
         except BaseException:
             self.driver.close()
             raise
 
     @classmethod
-    def from_env(cls, uri: str, *, batch_size: int = DEFAULT_BATCH_SIZE) -> Self:
+    def from_env(cls, uri: str, *, batch_size: int = DEFAULT_BATCH_SIZE,
+                 any_version: bool = False) -> Self:
         """Connect to ``uri`` as NEO4J_USERNAME (default neo4j) with NEO4J_PASSWORD."""
         creds = Credentials(user=os.environ.get("NEO4J_USERNAME") or "neo4j",
                             password=os.environ.get("NEO4J_PASSWORD", ""),
                             database=os.environ.get("NEO4J_DATABASE") or None)
-        return cls(uri, creds, batch_size=batch_size)
+        return cls(uri, creds, batch_size=batch_size, any_version=any_version)
 
     def session(self, *, access_mode: str = WRITE_ACCESS) -> Session:
         return self.driver.session(database=self.database, default_access_mode=access_mode)
@@ -195,6 +208,19 @@ class Neo4jStore:
                     raise StoreUnavailable(f"Neo4j at {self.uri} cannot hold tagjack's schema: "
                                            f"{_first_line(exc.message or str(exc))}") from exc
 
+    def _check_version(self) -> None:
+        """Refuse a database an older (or newer) tagjack made: never misread it."""
+        (version, data), = self._read("read/schema_version")
+        if version == SCHEMA_VERSION or (version is None and not data):
+            return
+        if version is None:
+            raise StoreUnavailable(
+                f"Neo4j at {self.uri} holds data of an older tagjack (quotes counted as "
+                f"retweets); empty it with: tagjack cypher --write --neo4j {self.uri} "
+                f"'{CLEAR_ALL}', then load the files again")
+        raise StoreUnavailable(f"Neo4j at {self.uri} holds tagjack graph model version "
+                               f"{version}; this tagjack reads version {SCHEMA_VERSION}")
+
     # -- writing ---------------------------------------------------------
 
     def write_batch(self, batch: Batch) -> BatchCounts:
@@ -212,6 +238,7 @@ class Neo4jStore:
     def _write_batch(self, tx: ManagedTransaction, plan: BatchPlan) -> BatchCounts:
         """One attempt at a batch; the driver may call it again after a rollback."""
         counts = BatchCounts()
+        self._run(tx, "load/schema_version", version=SCHEMA_VERSION).consume()
         counts.accounts = self._upsert_accounts(tx, plan.accounts)
         new_ids = self._upsert_posts(tx, plan.posts)
         new = [p for p in plan.posts if p.id in new_ids]
@@ -237,6 +264,9 @@ class Neo4jStore:
             rows = [{"id": p.id, "ref_id": p.ref_id, "ref_author_id": p.ref_author_id}
                     for p in new if p.kind is kind and p.ref_id]
             self._run_chunked(tx, name, rows)
+        self._run_chunked(tx, "load/replies_to", [
+            {"id": p.id, "reply_to_id": p.reply_to_id, "reply_to_author_id": p.reply_to_author_id}
+            for p in new if p.reply_to_id])
 
     def _add_interactions(self, tx: ManagedTransaction, new: list[Post]) -> int:
         added = 0
@@ -279,11 +309,11 @@ class Neo4jStore:
             return session.execute_read(work)
 
     def status(self) -> Status:
-        (posts, accounts, hashtags, cities, retweets, mentions, communities), = self._read(
-            "read/status")
+        (posts, accounts, hashtags, cities, retweets, quotes, replies, mentions,
+         communities), = self._read("read/status")
         return Status(store=self.name, posts=posts, accounts=accounts, hashtags=hashtags,
-                      cities=cities, retweet_edges=retweets, mention_edges=mentions,
-                      communities=communities)
+                      cities=cities, retweet_edges=retweets, quote_edges=quotes,
+                      reply_edges=replies, mention_edges=mentions, communities=communities)
 
     def _ensure_keys(self) -> None:
         if not self._keys:
@@ -336,8 +366,8 @@ class Neo4jStore:
             author=keys.keys_of(r[0] for r in rows),
             created_at=_ints(r[1] for r in rows),
             kind=np.fromiter((KIND_BY_NAME[r[2]] for r in rows), dtype=np.int8, count=len(rows)),
-            ref_author=np.fromiter((keys.key(r[3]) if r[3] is not None else -1 for r in rows),
-                                   dtype=np.int64, count=len(rows)),
+            ref_author=_optional_keys(keys, (r[3] for r in rows), len(rows)),
+            reply_author=_optional_keys(keys, (r[4] for r in rows), len(rows)),
         )
 
     def posts_of_tags(self, tags: Sequence[str]) -> dict[str, PostTable]:
@@ -350,15 +380,15 @@ class Neo4jStore:
         author = keys.keys_of(r[1] for r in rows)
         created = _ints(r[2] for r in rows)
         kind = np.fromiter((KIND_BY_NAME[r[3]] for r in rows), dtype=np.int8, count=len(rows))
-        ref = np.fromiter((keys.key(r[4]) if r[4] is not None else -1 for r in rows),
-                          dtype=np.int64, count=len(rows))
+        ref = _optional_keys(keys, (r[4] for r in rows), len(rows))
+        reply = _optional_keys(keys, (r[5] for r in rows), len(rows))
         order = np.argsort(which, kind="stable")  # each tag's rows stay oldest first
         bounds = np.searchsorted(which[order], np.arange(len(wanted) + 1))
         tables = {}
         for i, t in enumerate(wanted):
             part = order[bounds[i]:bounds[i + 1]]
             tables[t] = PostTable(author=author[part], created_at=created[part], kind=kind[part],
-                                  ref_author=ref[part])
+                                  ref_author=ref[part], reply_author=reply[part])
         return {t: tables[normalize_tag(t)] for t in tags}
 
     def hashtags(self) -> list[HashtagUse]:
@@ -664,6 +694,12 @@ class _Keys:
     def ids_of(self, keys: Iterable[int]) -> list[str]:
         ids = self._ids
         return [ids[k] for k in keys]
+
+
+def _optional_keys(keys: _Keys, ids: Iterable[str | None], count: int) -> np.ndarray:
+    """Account keys of ids, -1 for None."""
+    return np.fromiter((keys.key(i) if i is not None else -1 for i in ids), dtype=np.int64,
+                       count=count)
 
 
 def _ints(values: Iterable[int]) -> np.ndarray:

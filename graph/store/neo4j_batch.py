@@ -10,8 +10,6 @@ from datetime import datetime
 from tagjack.graph.model import AccountEdge, EdgeKind, Post, PostKind
 from tagjack.graph.store.base import ACCOUNT_FIELDS, Batch, account_rows
 
-RETWEET_KINDS = (PostKind.RETWEET, PostKind.QUOTE)  # quotes count as retweets
-
 
 @dataclass(frozen=True)
 class BatchPlan:
@@ -46,6 +44,7 @@ def post_row(p: Post) -> dict:
     return {
         "id": p.id, "author_id": p.author_id, "created_at": _epoch(p.created_at),
         "kind": p.kind.value, "text": p.text, "lang": p.lang, "ref_author_id": p.ref_author_id,
+        "reply_to_author_id": p.reply_to_author_id,
         "tags": list(dict.fromkeys(p.hashtags)), "mention_ids": list(dict.fromkeys(p.mention_ids)),
         "place_id": place.id if place else None,
         "place_full_name": place.full_name if place else None,
@@ -56,21 +55,23 @@ def post_row(p: Post) -> dict:
 
 
 def interaction_rows(posts: Iterable[Post]) -> dict[EdgeKind, list[dict]]:
-    """Retweets (quotes count) and mentions of ``posts``, summed per account pair.
+    """Retweets, quotes, replies and mentions of ``posts``, summed per account pair and kind.
 
-    Self-interactions are left out. Rows are sorted by pair, so concurrent loads
-    lock relationships in one order.
+    Self-interactions are data: kept. A quote that replies counts as both. Rows are
+    sorted by pair, so concurrent loads lock relationships in one order.
     """
     agg: dict[tuple[EdgeKind, str, str], list[int]] = {}
     for p in posts:
         at = _epoch(p.created_at)
         targets: list[tuple[EdgeKind, str]] = []
-        if p.kind in RETWEET_KINDS and p.ref_author_id:
+        if p.kind is PostKind.RETWEET and p.ref_author_id:
             targets.append((EdgeKind.RETWEET, p.ref_author_id))
+        elif p.kind is PostKind.QUOTE and p.ref_author_id:
+            targets.append((EdgeKind.QUOTE, p.ref_author_id))
+        if p.reply_to_author_id:
+            targets.append((EdgeKind.REPLY, p.reply_to_author_id))
         targets.extend((EdgeKind.MENTION, m) for m in p.mention_ids)
         for kind, target in targets:
-            if target == p.author_id:
-                continue
             row = agg.get((kind, p.author_id, target))
             if row is None:
                 agg[(kind, p.author_id, target)] = [1, at, at]
@@ -78,7 +79,7 @@ def interaction_rows(posts: Iterable[Post]) -> dict[EdgeKind, list[dict]]:
                 row[0] += 1
                 row[1] = min(row[1], at)
                 row[2] = max(row[2], at)
-    out: dict[EdgeKind, list[dict]] = {EdgeKind.RETWEET: [], EdgeKind.MENTION: []}
+    out: dict[EdgeKind, list[dict]] = {kind: [] for kind in EdgeKind}
     for (kind, source, target), (count, first, last) in sorted(agg.items()):
         out[kind].append({"source_id": source, "target_id": target, "count": count,
                           "first_at": first, "last_at": last})

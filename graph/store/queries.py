@@ -77,28 +77,33 @@ COMMUNITY = Param(int)
 # "@handle" stand-in, then the smallest id.
 _ACCOUNT_BY = ("SELECT key FROM accounts WHERE handle = {p} COLLATE NOCASE "
                "ORDER BY id LIKE '@%', id LIMIT 1")
-# kind codes 1, 2: retweet and quote (graph/store/base.py KIND_CODES); quotes count as retweets
+# kind codes 1: retweet, 2: quote (graph/store/base.py KIND_CODES). A retweet endorses; a
+# quote spreads a post too but may mock it, so it is counted apart, never as a retweet.
 
 _QUERIES = [
     NamedQuery(
         "top_amplifiers", {"hashtag": HASHTAG, "limit": LIMIT},
         """
-        WITH tagged AS (
-            SELECT p.author, p.ref_author FROM post_tags t JOIN posts p ON p.pk = t.post
+        WITH shared AS (
+            SELECT p.author, p.ref_author, p.kind FROM post_tags t JOIN posts p ON p.pk = t.post
             WHERE t.tag = :hashtag AND p.kind IN (1, 2) AND p.ref_author IS NOT NULL
               AND p.ref_author <> p.author),
+        tagged AS (SELECT author, ref_author FROM shared WHERE kind = 1),
         counts AS (
             SELECT ref_author AS amplifier, count(*) AS retweets,
                    count(DISTINCT author) AS unique_retweeters
             FROM tagged GROUP BY ref_author),
+        quotes AS (SELECT ref_author AS amplifier, count(*) AS quotes FROM shared
+                   WHERE kind = 2 GROUP BY ref_author),
         reach AS (
             SELECT d.amplifier, sum(coalesce(r.followers, 0)) AS reach
             FROM (SELECT DISTINCT ref_author AS amplifier, author FROM tagged) d
             JOIN accounts r ON r.key = d.author GROUP BY d.amplifier)
         SELECT a.handle AS handle, a.community AS community, c.retweets AS retweets,
-               c.unique_retweeters AS unique_retweeters, reach.reach AS reach,
-               a.amplifier_score AS score
+               c.unique_retweeters AS unique_retweeters, coalesce(q.quotes, 0) AS quotes,
+               reach.reach AS reach, a.amplifier_score AS score
         FROM counts c JOIN reach ON reach.amplifier = c.amplifier
+        LEFT JOIN quotes q ON q.amplifier = c.amplifier
         JOIN accounts a ON a.key = c.amplifier
         ORDER BY retweets DESC, unique_retweeters DESC, handle, a.id
         LIMIT :limit
@@ -215,9 +220,27 @@ _QUERIES = [
                x.community AS community, x.followers AS followers
         FROM post_tags t JOIN posts p ON p.pk = t.post JOIN o ON p.ref_author = o.key
         JOIN accounts x ON x.key = p.author
-        WHERE t.tag = :hashtag AND p.kind IN (1, 2) AND p.author <> o.key
+        WHERE t.tag = :hashtag AND p.kind = 1 AND p.author <> o.key
         GROUP BY x.key
         ORDER BY first_at, handle, x.id
+        LIMIT :limit
+        """,
+        times=("first_at",)),
+    NamedQuery(
+        "origin_engagement", {"handle": HANDLE, "hashtag": HASHTAG, "limit": LIMIT},
+        f"""
+        WITH o AS ({_ACCOUNT_BY.format(p=":handle")}),
+        engaged AS (
+            SELECT p.author, p.created_at, p.kind = 2 AND p.ref_author = o.key AS quoted,
+                   p.reply_author IS NOT NULL AND p.reply_author = o.key AS replied
+            FROM post_tags t JOIN posts p ON p.pk = t.post JOIN o
+            WHERE t.tag = :hashtag AND p.author <> o.key
+              AND ((p.kind = 2 AND p.ref_author = o.key) OR p.reply_author = o.key))
+        SELECT x.handle AS handle, sum(e.quoted) AS quotes, sum(e.replied) AS replies,
+               min(e.created_at) AS first_at, x.community AS community, x.followers AS followers
+        FROM engaged e JOIN accounts x ON x.key = e.author
+        GROUP BY x.key
+        ORDER BY quotes + replies DESC, first_at, handle, x.id
         LIMIT :limit
         """,
         times=("first_at",)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from collections import defaultdict
@@ -15,9 +16,9 @@ from typing import Self
 import numpy as np
 import orjson
 from tagjack.graph.errors import StoreUnavailable, WriteFailed
-from tagjack.graph.model import EdgeKind, Place, normalize_tag
+from tagjack.graph.model import EdgeKind, Place, PostKind, normalize_tag
 from tagjack.graph.store.base import (
-    RETWEET_CODES,
+    KIND_CODES,
     AccountTable,
     Batch,
     BatchCounts,
@@ -31,9 +32,34 @@ from tagjack.graph.store.base import (
     Status,
     iter_chunks,
 )
-from tagjack.graph.store.sqlite_batch import clear, merge, stage
+from tagjack.graph.store.sqlite_batch import add_interactions, clear, merge, stage
 
-SCHEMA_VERSION = 1
+log = logging.getLogger(__name__)
+
+# 1: quotes counted as retweets, self-interactions dropped, replies in ref_id/ref_author;
+# 2: four kinds of edge apart, self-interactions kept, replies in reply_to/reply_author
+SCHEMA_VERSION = 2
+# a store of an older version is upgraded in place on open (see _upgrade)
+UPGRADES = {1: (
+    "ALTER TABLE posts ADD COLUMN reply_to TEXT",
+    "ALTER TABLE posts ADD COLUMN reply_author INTEGER REFERENCES accounts (key)",
+    f"UPDATE posts SET reply_to = ref_id, reply_author = ref_author, ref_id = NULL, "
+    f"ref_author = NULL WHERE kind = {KIND_CODES[PostKind.REPLY]}",
+    "DELETE FROM edges",  # made again from the posts, by kind
+)}
+# the posts of one tag, as INTERACTIONS in sqlite_batch has them for all posts
+TAGGED = "FROM post_tags t JOIN posts p ON p.pk = t.post WHERE t.tag = :tag"
+TAGGED_INTERACTIONS: dict[EdgeKind, str] = {
+    EdgeKind.RETWEET: f"""SELECT p.author AS source, p.ref_author AS target, p.created_at {TAGGED}
+        AND p.kind = {KIND_CODES[PostKind.RETWEET]} AND p.ref_author IS NOT NULL""",
+    EdgeKind.QUOTE: f"""SELECT p.author AS source, p.ref_author AS target, p.created_at {TAGGED}
+        AND p.kind = {KIND_CODES[PostKind.QUOTE]} AND p.ref_author IS NOT NULL""",
+    EdgeKind.REPLY: f"""SELECT p.author AS source, p.reply_author AS target, p.created_at {TAGGED}
+        AND p.reply_author IS NOT NULL""",
+    EdgeKind.MENTION: """SELECT p.author AS source, m.account AS target, p.created_at
+        FROM post_tags t JOIN posts p ON p.pk = t.post JOIN post_mentions m ON m.post = p.pk
+        WHERE t.tag = :tag""",
+}
 BUSY_TIMEOUT_MS = 120_000  # a second loader waits for the first one's batch
 LOOKUP_CHUNK = 500
 # Post and edge reads come as one group_concat'ed text per column, parsed by numpy: no
@@ -44,7 +70,8 @@ POST_RANGE = 1 << 20
 EDGE_CONCAT = ("count(*), group_concat(source), group_concat(target), group_concat(weight), "
                "group_concat(first_at), group_concat(last_at)")
 POST_CONCAT = ("count(*), group_concat(p.pk), group_concat(p.author), group_concat(p.created_at), "
-               "group_concat(p.kind), group_concat(coalesce(p.ref_author, -1))")
+               "group_concat(p.kind), group_concat(coalesce(p.ref_author, -1)), "
+               "group_concat(coalesce(p.reply_author, -1))")
 # SQLite result codes a user can act on (free space, permissions, another writer), not bugs
 CANNOT_WRITE = frozenset({sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR,
                           sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN,
@@ -103,9 +130,39 @@ class SqliteStore:
             schema = files("tagjack.graph.store").joinpath("sqlite_schema.sql").read_text()
             self.db.executescript(
                 f"BEGIN IMMEDIATE;\n{schema}\nPRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;")
+        elif version in UPGRADES:
+            self._upgrade()
         elif version != SCHEMA_VERSION:
             raise StoreUnavailable(f"{self.path} has schema version {version}; "
-                                   f"this tagjack reads version {SCHEMA_VERSION}")
+                                   f"this tagjack reads version {SCHEMA_VERSION}",
+                                   hint="open it with the tagjack that made it, or load the "
+                                        "input files again into a new store")
+
+    def _upgrade(self) -> None:
+        """Bring a store of an older schema to this one, in one transaction.
+
+        Version 1 counted quotes as retweets and dropped self-interactions: the aggregated
+        edges are made again from the stored posts, each kind apart. Version 1 kept one
+        reference per post, so a quote that also replied counts as a quote only; loading
+        its files again into a new store gets the reply too.
+        """
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]  # another opener may have
+            while version in UPGRADES:
+                for sql in UPGRADES[version]:
+                    db.execute(sql)
+                version += 1
+            if version == SCHEMA_VERSION:
+                add_interactions(db, 0)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        log.info("upgraded %s to schema version %d", self.path, SCHEMA_VERSION)
 
     # -- writing ---------------------------------------------------------
 
@@ -135,18 +192,19 @@ class SqliteStore:
 
     def status(self) -> Status:
         one = self._one
+        edges = {kind: one("SELECT count(*) FROM (SELECT source, target FROM edges WHERE kind = ? "
+                           "UNION SELECT source, target FROM given_edges WHERE kind = ?)",
+                           (kind.value, kind.value)) for kind in EdgeKind}
         return Status(
             store=self.name,
             posts=one("SELECT count(*) FROM posts"),
             accounts=one("SELECT count(*) FROM accounts"),
             hashtags=one("SELECT count(*) FROM (SELECT DISTINCT tag FROM post_tags)"),
             cities=one("SELECT count(DISTINCT city_id) FROM accounts WHERE city_id IS NOT NULL"),
-            retweet_edges=one("SELECT count(*) FROM (SELECT source, target FROM edges WHERE kind = "
-                              "'retweet' UNION SELECT source, target FROM given_edges "
-                              "WHERE kind = 'retweet')"),
-            mention_edges=one("SELECT count(*) FROM (SELECT source, target FROM edges WHERE kind = "
-                              "'mention' UNION SELECT source, target FROM given_edges "
-                              "WHERE kind = 'mention')"),
+            retweet_edges=edges[EdgeKind.RETWEET],
+            quote_edges=edges[EdgeKind.QUOTE],
+            reply_edges=edges[EdgeKind.REPLY],
+            mention_edges=edges[EdgeKind.MENTION],
             communities=one("SELECT count(*) FROM communities"),
         )
 
@@ -171,7 +229,7 @@ class SqliteStore:
         if hashtag is None and not self._given(kind):
             sql = ("SELECT source, target, count AS weight, first_at, last_at FROM edges "
                    "WHERE kind = ? ORDER BY source, target")
-            params: tuple = (kind.value,)
+            params: tuple | dict = (kind.value,)
         elif hashtag is None:
             sql = ("SELECT source, target, sum(count) AS weight, min(first_at) AS first_at, "
                    "max(last_at) AS last_at FROM ("
@@ -180,20 +238,11 @@ class SqliteStore:
                    "coalesce(last_at, 0) FROM given_edges WHERE kind = ?) "
                    "GROUP BY source, target")
             params = (kind.value, kind.value)
-        elif kind is EdgeKind.RETWEET:
-            sql = ("SELECT p.author AS source, p.ref_author AS target, count(*) AS weight, "
-                   "min(p.created_at) AS first_at, max(p.created_at) AS last_at "
-                   "FROM post_tags t JOIN posts p ON p.pk = t.post WHERE t.tag = ? "
-                   f"AND p.kind IN {RETWEET_CODES} AND p.ref_author IS NOT NULL "
-                   "AND p.ref_author <> p.author GROUP BY p.author, p.ref_author")
-            params = (normalize_tag(hashtag),)
         else:
-            sql = ("SELECT p.author AS source, m.account AS target, count(*) AS weight, "
-                   "min(p.created_at) AS first_at, max(p.created_at) AS last_at "
-                   "FROM post_tags t JOIN posts p ON p.pk = t.post "
-                   "JOIN post_mentions m ON m.post = p.pk WHERE t.tag = ? "
-                   "AND m.account <> p.author GROUP BY p.author, m.account")
-            params = (normalize_tag(hashtag),)
+            sql = ("SELECT source, target, count(*) AS weight, min(created_at) AS first_at, "
+                   f"max(created_at) AS last_at FROM ({TAGGED_INTERACTIONS[kind]}) "
+                   "GROUP BY source, target")
+            params = {"tag": normalize_tag(hashtag)}
         (n, *texts), = self.db.execute(f"SELECT {EDGE_CONCAT} FROM ({sql})", params)
         return EdgeTable(*_by_pair(_int_rows(n, texts)))
 
@@ -354,12 +403,13 @@ def _int_rows(count: int, texts: Sequence[str | None]) -> np.ndarray:
 
 def _post_table(parts: Sequence[np.ndarray]) -> PostTable:
     """Rows of POST_CONCAT's columns (pk first), read by pk range, as one table in pk order."""
-    rows = np.concatenate(parts, axis=1) if parts else np.empty((5, 0), dtype=np.int64)
+    rows = np.concatenate(parts, axis=1) if parts else np.empty((6, 0), dtype=np.int64)
     pk = rows[0]
     if len(pk) > 1 and not (pk[1:] > pk[:-1]).all():  # SQLite does not promise the order
         rows = rows[:, np.argsort(pk, kind="stable")]
     return PostTable(author=rows[1].copy(), created_at=rows[2].copy(),
-                     kind=rows[3].astype(np.int8), ref_author=rows[4].copy())
+                     kind=rows[3].astype(np.int8), ref_author=rows[4].copy(),
+                     reply_author=rows[5].copy())
 
 
 def _by_pair(rows: np.ndarray) -> list[np.ndarray]:

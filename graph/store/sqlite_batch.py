@@ -17,10 +17,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
-from tagjack.graph.model import Post
+from tagjack.graph.model import EdgeKind, Post, PostKind
 from tagjack.graph.store.base import (
     KIND_CODES,
-    RETWEET_CODES,
     Batch,
     BatchCounts,
     account_rows,
@@ -33,7 +32,7 @@ STAGING = (
     "name TEXT, followers INTEGER, location_text TEXT)",
     "CREATE TEMP TABLE IF NOT EXISTS staged_posts (seq INTEGER PRIMARY KEY, id TEXT, "
     "author_id TEXT, created_at INTEGER, kind INTEGER, text TEXT, lang TEXT, ref_id TEXT, "
-    "ref_author_id TEXT, place_id TEXT, lat REAL, lon REAL)",
+    "ref_author_id TEXT, reply_to TEXT, reply_author_id TEXT, place_id TEXT, lat REAL, lon REAL)",
     "CREATE TEMP TABLE IF NOT EXISTS staged_tags (post_id TEXT, tag TEXT)",
     "CREATE TEMP TABLE IF NOT EXISTS staged_mentions (post_id TEXT, account_id TEXT)",
     "CREATE TEMP TABLE IF NOT EXISTS staged_places (id TEXT PRIMARY KEY, full_name TEXT, "
@@ -60,10 +59,12 @@ WHERE excluded.handle > handle OR excluded.name > name OR excluded.location_text
 """
 MERGE_POSTS = """
 INSERT OR IGNORE INTO posts (id, author, created_at, kind, text, lang, ref_id, ref_author,
-                             place_id, lat, lon)
-SELECT s.id, a.key, s.created_at, s.kind, s.text, s.lang, s.ref_id, r.key, s.place_id, s.lat, s.lon
+                             reply_to, reply_author, place_id, lat, lon)
+SELECT s.id, a.key, s.created_at, s.kind, s.text, s.lang, s.ref_id, r.key, s.reply_to, y.key,
+       s.place_id, s.lat, s.lon
 FROM staged_posts s JOIN accounts a ON a.id = s.author_id
 LEFT JOIN accounts r ON r.id = s.ref_author_id
+LEFT JOIN accounts y ON y.id = s.reply_author_id
 WHERE true ORDER BY s.seq
 """
 MERGE_PLACES = """
@@ -80,30 +81,28 @@ INSERT OR IGNORE INTO post_mentions (post, account)
 SELECT p.pk, a.key FROM staged_mentions m JOIN posts p ON p.id = m.post_id
 JOIN accounts a ON a.id = m.account_id WHERE p.pk > :before
 """
-# the interactions of the posts new to the store: counted, then added to the aggregated edges
-COUNT_INTERACTIONS = f"""
-SELECT (SELECT count(*) FROM posts WHERE pk > :before AND kind IN {RETWEET_CODES}
-            AND ref_author IS NOT NULL AND ref_author <> author)
-     + (SELECT count(*) FROM post_mentions m JOIN posts p ON p.pk = m.post
-        WHERE m.post > :before AND m.account <> p.author)
-"""
-ADD_RETWEETS = f"""
+# The interactions of posts, one query per kind: (source, target, created_at) rows of the
+# posts with pk > :before (0: all). Self-interactions are data: kept.
+INTERACTIONS: dict[EdgeKind, str] = {
+    EdgeKind.RETWEET: f"""SELECT author AS source, ref_author AS target, created_at FROM posts
+        WHERE pk > :before AND kind = {KIND_CODES[PostKind.RETWEET]} AND ref_author IS NOT NULL""",
+    EdgeKind.QUOTE: f"""SELECT author AS source, ref_author AS target, created_at FROM posts
+        WHERE pk > :before AND kind = {KIND_CODES[PostKind.QUOTE]} AND ref_author IS NOT NULL""",
+    EdgeKind.REPLY: """SELECT author AS source, reply_author AS target, created_at FROM posts
+        WHERE pk > :before AND reply_author IS NOT NULL""",
+    EdgeKind.MENTION: """SELECT p.author AS source, m.account AS target, p.created_at
+        FROM post_mentions m JOIN posts p ON p.pk = m.post WHERE m.post > :before""",
+}
+# the interactions of the posts new to the store, added to the aggregated edges
+ADD_EDGES = {kind: f"""
 INSERT INTO edges (kind, source, target, count, first_at, last_at)
-SELECT 'retweet', author, ref_author, count(*), min(created_at), max(created_at)
-FROM posts WHERE pk > :before AND kind IN {RETWEET_CODES}
-    AND ref_author IS NOT NULL AND ref_author <> author
-GROUP BY author, ref_author
+SELECT '{kind.value}', source, target, count(*), min(created_at), max(created_at)
+FROM ({sql}) WHERE true GROUP BY source, target
 ON CONFLICT (kind, source, target) DO UPDATE SET count = count + excluded.count,
     first_at = min(first_at, excluded.first_at), last_at = max(last_at, excluded.last_at)
-"""
-ADD_MENTIONS = """
-INSERT INTO edges (kind, source, target, count, first_at, last_at)
-SELECT 'mention', p.author, m.account, count(*), min(p.created_at), max(p.created_at)
-FROM post_mentions m JOIN posts p ON p.pk = m.post WHERE m.post > :before AND m.account <> p.author
-GROUP BY p.author, m.account
-ON CONFLICT (kind, source, target) DO UPDATE SET count = count + excluded.count,
-    first_at = min(first_at, excluded.first_at), last_at = max(last_at, excluded.last_at)
-"""
+""" for kind, sql in INTERACTIONS.items()}
+COUNT_INTERACTIONS = "SELECT " + " + ".join(
+    f"(SELECT count(*) FROM ({sql}))" for sql in INTERACTIONS.values())
 # edges given as such (edge lists): a reload replaces, never adds
 MERGE_GIVEN = """
 INSERT INTO given_edges (kind, source, target, count, first_at, last_at)
@@ -132,7 +131,7 @@ def stage(db: sqlite3.Connection, batch: Batch, written: dict[str, int]) -> dict
         for statement in STAGING:
             db.execute(statement)
         db.executemany("INSERT INTO staged_accounts VALUES (?, ?, ?, ?, ?)", accounts)
-        db.executemany("INSERT INTO staged_posts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        db.executemany("INSERT INTO staged_posts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                        _post_rows(posts))
         db.executemany("INSERT INTO staged_tags VALUES (?, ?)",
                        ((p.id, t) for p in posts for t in p.hashtags))
@@ -162,13 +161,18 @@ def merge(db: sqlite3.Connection) -> BatchCounts:
         db.execute(MERGE_PLACES, before)
         db.execute(MERGE_TAGS, before)
         db.execute(MERGE_MENTIONS, before)
+        add_interactions(db, before["before"])
         counts.edges = _top(db, COUNT_INTERACTIONS, before)
-        db.execute(ADD_RETWEETS, before)
-        db.execute(ADD_MENTIONS, before)
     changes = db.total_changes
     db.execute(MERGE_GIVEN)
     counts.edges += db.total_changes - changes
     return counts
+
+
+def add_interactions(db: sqlite3.Connection, before: int) -> None:
+    """Add the interactions of the posts with pk > ``before`` to the aggregated edges."""
+    for sql in ADD_EDGES.values():
+        db.execute(sql, {"before": before})
 
 
 def clear(db: sqlite3.Connection) -> None:
@@ -182,7 +186,8 @@ def _post_rows(posts: list[Post]) -> Iterator[tuple]:
     for seq, p in enumerate(posts):
         place, coords = p.place, p.coordinates
         yield (seq, p.id, p.author_id, int(p.created_at.timestamp()), KIND_CODES[p.kind], p.text,
-               p.lang, p.ref_id, p.ref_author_id, place.id if place else None,
+               p.lang, p.ref_id, p.ref_author_id, p.reply_to_id, p.reply_to_author_id,
+               place.id if place else None,
                coords[0] if coords else None, coords[1] if coords else None)
 
 

@@ -23,8 +23,10 @@ CREATE TABLE IF NOT EXISTS posts (
     kind INTEGER NOT NULL,
     text TEXT NOT NULL DEFAULT '',
     lang TEXT NOT NULL DEFAULT '',
-    ref_id TEXT,
+    ref_id TEXT,  -- the retweeted or quoted post
     ref_author INTEGER REFERENCES accounts (key),
+    reply_to TEXT,  -- the replied-to post (a quote can also reply)
+    reply_author INTEGER REFERENCES accounts (key),
     place_id TEXT,
     lat REAL,
     lon REAL
@@ -47,7 +49,8 @@ CREATE TABLE IF NOT EXISTS places (
     lat REAL,
     lon REAL
 );
--- aggregated from posts as they are first stored: RETWEETED (quotes count) and MENTIONED
+-- aggregated from posts as they are first stored, one kind apart from another:
+-- retweet | quote | reply | mention; self-interactions included
 CREATE TABLE IF NOT EXISTS edges (
     kind TEXT NOT NULL,
     source INTEGER NOT NULL,

@@ -51,6 +51,16 @@ def stored_edges(store, hashtag=None) -> dict[tuple[str, str, str], tuple[int, i
     return out
 
 
+def stored_pairs(store) -> dict[tuple[str, str], tuple[dict[str, int], int, int]]:
+    """(source id, target id) -> ({kind: weight}, first_at, last_at): one GEXF/GraphML edge."""
+    out: dict = {}
+    for (s, t, kind), (w, f, z) in stored_edges(store).items():
+        counts, first, last = out.get((s, t), ({k.value: 0 for k in EdgeKind}, f, z))
+        counts[kind] += w
+        out[s, t] = (counts, min(first, f), max(last, z))
+    return out
+
+
 def stored_accounts(store) -> dict[str, dict]:
     """Account id -> what the store says of it, with the last analyze's results."""
     accounts, results = store.accounts(), store.results()
@@ -74,8 +84,8 @@ def iso(epoch: int) -> str:
 def test_gexf_reads_back_with_networkx_as_stored(store, tmp_path):
     path = write_export(export_data(store), "gexf", tmp_path / "case.gexf")[0]
     g = nx.read_gexf(path)
-    accounts, edges = stored_accounts(store), stored_edges(store)
-    assert g.number_of_nodes() == len(accounts) and g.number_of_edges() == len(edges)
+    accounts, pairs = stored_accounts(store), stored_pairs(store)
+    assert g.number_of_nodes() == len(accounts) and g.number_of_edges() == len(pairs)
     for node, attrs in g.nodes(data=True):
         want = accounts[node]
         assert attrs["label"] == xml_text(want["handle"]) == attrs["handle"]
@@ -85,10 +95,14 @@ def test_gexf_reads_back_with_networkx_as_stored(store, tmp_path):
         assert attrs["pagerank"] == pytest.approx(want["pagerank"])
         assert attrs["amplifier_score"] == pytest.approx(want["amplifier_score"])
         assert "start" in attrs  # every account here posted: Gephi's timeline shows it arrive
-    got = {(u, v, d["kind"]): (d["weight"], d["start"], d["end"])
+    # one edge per pair, a count per kind and their total, as twarc-network writes them
+    kinds = [k.value for k in EdgeKind]
+    got = {(u, v): ({k: d[k] for k in kinds}, d["weight"], d["start"], d["end"])
            for u, v, d in g.edges(data=True)}
-    assert got == {k: (float(w), iso(f), iso(z)) for k, (w, f, z) in edges.items()}
-    assert {d["label"] for _, _, d in g.edges(data=True)} == {"retweet", "mention"}
+    assert got == {k: (c, float(sum(c.values())), iso(f), iso(z))
+                   for k, (c, f, z) in pairs.items()}
+    assert all(sum(d[k] > 0 for k in kinds) >= 1 for _, _, d in g.edges(data=True))
+    assert any(d["retweet"] and d["mention"] for _, _, d in g.edges(data=True))
 
 
 def test_gexf_is_dynamic_with_dates(store, tmp_path):
@@ -99,13 +113,15 @@ def test_gexf_is_dynamic_with_dates(store, tmp_path):
 
 def test_graphml_reads_back_with_networkx_and_igraph(store, tmp_path):
     path = write_export(export_data(store), "graphml", tmp_path / "case.graphml")[0]
-    accounts, edges = stored_accounts(store), stored_edges(store)
+    accounts, pairs = stored_accounts(store), stored_pairs(store)
+    kinds = [k.value for k in EdgeKind]
     g = nx.read_graphml(path)
-    assert isinstance(g, nx.MultiDiGraph)
-    assert g.number_of_nodes() == len(accounts) and g.number_of_edges() == len(edges)
-    got = {(u, v, d["type"]): (d["weight"], d["first_at"], d["last_at"])
+    assert isinstance(g, nx.DiGraph) and not g.is_multigraph()
+    assert g.number_of_nodes() == len(accounts) and g.number_of_edges() == len(pairs)
+    got = {(u, v): ({k: d[k] for k in kinds}, d["weight"], d["first_at"], d["last_at"])
            for u, v, d in g.edges(data=True)}
-    assert got == {k: (float(w), iso(f), iso(z)) for k, (w, f, z) in edges.items()}
+    assert got == {k: (c, float(sum(c.values())), iso(f), iso(z))
+                   for k, (c, f, z) in pairs.items()}
     for node, attrs in g.nodes(data=True):
         want = accounts[node]
         assert (attrs["handle"], attrs["followers"], attrs["community"], attrs["role"]) == \
@@ -113,10 +129,12 @@ def test_graphml_reads_back_with_networkx_and_igraph(store, tmp_path):
         assert attrs["pagerank"] == pytest.approx(want["pagerank"])
 
     h = ig.Graph.Read_GraphML(str(path))
-    assert h.is_directed() and (h.vcount(), h.ecount()) == (len(accounts), len(edges))
+    assert h.is_directed() and (h.vcount(), h.ecount()) == (len(accounts), len(pairs))
     names = h.vs["id"]
-    got = {(names[e.source], names[e.target], e["type"]): e["weight"] for e in h.es}
-    assert got == {k: float(w) for k, (w, _, _) in edges.items()}
+    got = {(names[e.source], names[e.target]): (e["weight"], e["retweet"], e["quote"])
+           for e in h.es}
+    assert got == {k: (float(sum(c.values())), c["retweet"], c["quote"])
+                   for k, (c, _, _) in pairs.items()}
     for v in h.vs:
         want = accounts[v["id"]]
         assert v["handle"] == xml_text(want["handle"]) and v["community"] == want["community"]
@@ -218,7 +236,7 @@ def test_without_analyze_result_columns_are_empty(raw_store, tmp_path):
         rows = list(csv.DictReader(fh))
     assert rows and all(r["community"] == r["role"] == r["city"] == r["pagerank"] == "" for r in rows)
     g = nx.read_graphml(write_export(data, "graphml", tmp_path / "raw.graphml")[0])
-    assert g.number_of_edges() == len(stored_edges(raw_store))
+    assert g.number_of_edges() == len(stored_pairs(raw_store))
     assert all("community" not in d and "pagerank" not in d for _, d in g.nodes(data=True))
 
 

@@ -39,7 +39,7 @@ def posts(rows: list[tuple[int, int, int, int]]) -> PostTable:
     """rows of (author, minutes after T0, kind, ref_author)."""
     a = np.array(rows, dtype=np.int64).reshape(-1, 4)
     return PostTable(author=a[:, 0], created_at=T0 + 60 * a[:, 1], kind=a[:, 2].astype(np.int8),
-                     ref_author=a[:, 3])
+                     ref_author=a[:, 3], reply_author=np.full(len(a), -1))
 
 
 def partition(groups: dict[int, list[int]]) -> Partition:

@@ -112,7 +112,8 @@ def test_bridging_and_reason_read_like_evidence():
 
 def test_post_order_after_ranks_first_own_posts():
     posts = PostTable(author=np.array([5, 6, 5, 7, 8]), created_at=np.array([10, 20, 30, 25, 40]) + T0,
-                      kind=np.array([0, 0, 0, 1, 0], dtype=np.int8), ref_author=np.full(5, -1))
+                      kind=np.array([0, 0, 0, 1, 0], dtype=np.int8), ref_author=np.full(5, -1),
+                      reply_author=np.full(5, -1))
     keys, order = post_order_after(posts, T0 + 15)
     assert dict(zip(keys.tolist(), order.tolist(), strict=True)) == {5: 2, 6: 1, 8: 3}
 

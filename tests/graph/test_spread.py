@@ -37,7 +37,8 @@ def cities(located: dict[int, City]) -> AccountCities:
 def posts(rows: list[tuple[int, int, int, int]]) -> PostTable:
     """(author, minute, kind, ref_author)."""
     a = np.array(rows, dtype=np.int64).reshape(-1, 4)
-    return PostTable(a[:, 0], T0 + 60 * a[:, 1], a[:, 2].astype(np.int8), a[:, 3])
+    return PostTable(a[:, 0], T0 + 60 * a[:, 1], a[:, 2].astype(np.int8), a[:, 3],
+                     np.full(len(a), -1))
 
 
 @pytest.mark.parametrize("other", ["mylapd", "MyOPD", "#mySFPD", "mycpd", "mybpd", "#myAPD"])
@@ -143,7 +144,8 @@ def test_union_posts_is_the_naive_union(spread_of_values):
     for n in (300, 40, 0, 120):
         a = rng.integers(0, 6, size=(n, 4))
         tables.append(PostTable(a[:, 0] * spread_of_values, T0 + a[:, 1] * spread_of_values,
-                                (a[:, 2] % 4).astype(np.int8), a[:, 3] - 1))
+                                (a[:, 2] % 4).astype(np.int8), a[:, 3] - 1,
+                                np.full(len(a), -1)))
     merged, which = union_posts(tables)
     want_rows, want_tags = naive_union(tables)
     assert list(zip(merged.author.tolist(), merged.created_at.tolist(), merged.kind.tolist(),

@@ -55,10 +55,14 @@ def test_edge_weights_match_sqlite_by_account_ids(store, reference, tmp_path):
     load_sample(store, tmp_path)
     for kind in EdgeKind:
         got = edges_by_ids(store, kind)
-        assert got == edges_by_ids(reference, kind)
-        assert got and all(s != t for s, t in got)  # no self-loops
+        assert got and got == edges_by_ids(reference, kind), kind
     # SOURCE.md: retweeters -> original authors, 173 distinct pairs among the 500 tweets
     assert len(edges_by_ids(store, EdgeKind.RETWEET)) >= 173
+    # self-interactions are data: replies in one's own thread, mentions of oneself
+    assert sum(s == t for s, t in edges_by_ids(store, EdgeKind.REPLY)) == 10
+    assert sum(s == t for s, t in edges_by_ids(store, EdgeKind.MENTION)) == 7
+    assert totals(store)["quote_edges"] == len(edges_by_ids(store, EdgeKind.QUOTE)) > 0
+    assert totals(store)["reply_edges"] == len(edges_by_ids(store, EdgeKind.REPLY)) > 0
 
 
 def test_hashtag_filtered_edges_and_posts_match_sqlite(store, reference, tmp_path):
@@ -81,7 +85,7 @@ def test_posts_of_tags_are_each_tags_posts(store, reference, tmp_path):
         assert set(got) == set(asked)
         for tag in asked:
             one = s.posts(hashtag=tag)
-            for field in ("author", "created_at", "kind", "ref_author"):
+            for field in ("author", "created_at", "kind", "ref_author", "reply_author"):
                 assert np.array_equal(getattr(got[tag], field), getattr(one, field)), (tag, field)
                 assert getattr(got[tag], field).dtype == getattr(one, field).dtype
         assert len(got["nosuchtag"]) == 0 and len(got["#SCOTUS"]) == counts["scotus"] > 0
@@ -131,7 +135,7 @@ def test_reload_adds_nothing(store, tmp_path):
     first = load_sample(store, tmp_path)
     before, edges = totals(store), edges_by_ids(store, EdgeKind.RETWEET)
     again = load_sample(store, tmp_path, batch_size=97)
-    assert (first.posts, first.edges) == (721, 583)
+    assert (first.posts, first.edges) == (721, 618)  # 179 retweets, 43 quotes, 28 replies, 368 mentions
     assert (again.posts, again.accounts, again.edges) == (0, 0, 0)
     assert totals(store) == before
     assert edges_by_ids(store, EdgeKind.RETWEET) == edges
@@ -151,18 +155,20 @@ def test_bad_input_cases_match_sqlite(store, tmp_path):
     reference = SqliteStore.in_memory()
     want = load_lines(reference, tmp_path)
     assert (stats.posts, stats.accounts, stats.edges, stats.rejected) == \
-        (want.posts, want.accounts, want.edges, want.rejected) == (7, 3, 5, 2)
+        (want.posts, want.accounts, want.edges, want.rejected) == (7, 3, 6, 2)
     assert totals(store) == totals(reference)
     handles = {"1": "alice", "2": "bob", "3": "carol"}
 
     def by_handle(s, kind, tag=None):
         return {(handles[a], handles[b]): v[0] for (a, b), v in edges_by_ids(s, kind, tag).items()}
 
-    # alice retweeted bob twice and quoted him once; bob's self-retweet is no edge;
+    # alice retweeted bob twice and quoted him once, apart; bob's self-retweet is data;
     # carol's truncated "RT @alice:" is a retweet of alice, not a mention
-    assert by_handle(store, EdgeKind.RETWEET) == {("alice", "bob"): 3, ("carol", "alice"): 1}
+    assert by_handle(store, EdgeKind.RETWEET) == {("alice", "bob"): 2, ("bob", "bob"): 1,
+                                                 ("carol", "alice"): 1}
+    assert by_handle(store, EdgeKind.QUOTE) == {("alice", "bob"): 1}
     assert by_handle(store, EdgeKind.MENTION) == {("alice", "carol"): 1}
-    assert by_handle(store, EdgeKind.RETWEET, "#MyNYPD") == {("alice", "bob"): 2}
+    assert by_handle(store, EdgeKind.RETWEET, "#MyNYPD") == {("alice", "bob"): 2, ("bob", "bob"): 1}
     assert len(store.posts(hashtag="＃ＭｙＮＹＰＤ")) == 5
     bob = store.accounts().handles.index("bob")
     assert (store.accounts().followers[bob], store.accounts().location_texts[bob]) == (100_000, "NYC")
@@ -172,7 +178,7 @@ def test_overlapping_loads_count_each_post_once(store, tmp_path):
     load_lines(store, tmp_path, LINES[:3])
     load_lines(store, tmp_path, LINES[1:])
     ids = {(a, b): v[0] for (a, b), v in edges_by_ids(store, EdgeKind.RETWEET).items()}
-    assert ids == {("1", "2"): 3, ("3", "1"): 1}
+    assert ids == {("1", "2"): 2, ("2", "2"): 1, ("3", "1"): 1}
 
 
 def test_given_edges_replace_rather_than_add(store, tmp_path):
@@ -263,6 +269,9 @@ QUERY_PARAMS: dict[str, list[dict[str, str]]] = {
                       {"source": "TheDemocrats", "target": "TheDemocrats"}],
     "city_spread": [{"hashtag": "scotus"}, {"hashtag": "gopdebate"}],
     "hashtag_cooccurrence": [{"hashtag": "scotus"}, {"hashtag": "gopdebate", "limit": "2"}],
+    "origin_engagement": [{"handle": "GOP", "hashtag": "#GOPDebate"},
+                          {"handle": "AriBerman", "hashtag": "vra"},
+                          {"handle": "TheDemocrats", "hashtag": "scotus"}],
     "origin_retweeters": [{"handle": "BarackObama", "hashtag": "#GetCovered"},
                           {"handle": "abc", "hashtag": "madaya"},
                           {"handle": "TheDemocrats", "hashtag": "scotus"}],

@@ -57,6 +57,8 @@ class FakeTx:
         self.calls.append(Call(name, dict(params or {})))
         if name == "load/posts":
             return FakeResult([[row["id"]] for row in params["rows"]])
+        if name == "read/schema_version":  # a new, empty database
+            return FakeResult([{"version": None, "data": False}])
         return FakeResult(params.get("rows", []) if params else [])
 
 
@@ -103,13 +105,15 @@ def fake_store(*, batch_size: int = 2, attempts: int = 1) -> tuple[Neo4jStore, F
     store = Neo4jStore("bolt://fake:7687", Credentials("neo4j", "pw", None), batch_size=batch_size,
                        driver=driver)
     driver.calls.clear()
+    driver.transactions = 0  # the version check on open read in one
     return store, driver
 
 
 def test_schema_statements_run_one_by_one_on_open():
     driver = FakeDriver()
     Neo4jStore("bolt://fake:7687", Credentials("neo4j", "pw", None), driver=driver)
-    assert [c.statement for c in driver.calls] == ["schema"] * len(statements("schema"))
+    assert [c.statement for c in driver.calls] == \
+        ["schema"] * len(statements("schema")) + ["read/schema_version"]
     assert len(statements("schema")) >= 8
 
 
@@ -118,31 +122,33 @@ def test_a_batch_is_one_transaction_of_chunked_statements(tmp_path):
     stats = load_lines(store, tmp_path, batch_size=100)
     assert driver.transactions == 1
     order = [c.statement for c in driver.calls]
-    assert order[0] == "load/accounts" and "load/posts" in order
+    assert order[:2] == ["load/schema_version", "load/accounts"] and "load/posts" in order
     assert order.index("load/posts") < order.index("load/retweets") < order.index("load/retweeted")
     assert all(len(c.params["rows"]) <= 2 for c in driver.calls if "rows" in c.params)
     assert sum(len(c.params["rows"]) for c in driver.calls if c.statement == "load/posts") == 7
     for call in driver.calls:
         assert set(call.params) == STATEMENT_PARAMS[call.statement]
     # the fake calls every post new: counts come from the batch alone
-    assert (stats.posts, stats.edges) == (7, 5)
+    assert (stats.posts, stats.edges) == (7, 6)
 
 
 def test_a_retried_transaction_counts_once(tmp_path):
     once, _ = fake_store()
     thrice, driver = fake_store(attempts=3)
     a, b = load_lines(once, tmp_path, batch_size=100), load_lines(thrice, tmp_path, batch_size=100)
-    assert (a.posts, a.accounts, a.edges) == (b.posts, b.accounts, b.edges) == (7, 3, 5)
+    assert (a.posts, a.accounts, a.edges) == (b.posts, b.accounts, b.edges) == (7, 3, 6)
     assert driver.transactions == 1
 
 
-def test_interactions_are_summed_per_pair_without_self_loops(tmp_path):
+def test_interactions_are_summed_per_pair_and_kind_with_self_loops(tmp_path):
     store, driver = fake_store(batch_size=5_000)
     load_lines(store, tmp_path, batch_size=100)
     rows = {c.statement: c.params["rows"] for c in driver.calls
-            if c.statement in ("load/retweeted", "load/mentioned")}
+            if c.statement in ("load/retweeted", "load/quoted", "load/mentioned")}
     assert [(r["source_id"], r["target_id"], r["count"]) for r in rows["load/retweeted"]] == \
-        [("1", "2", 3), ("3", "1", 1)]
+        [("1", "2", 2), ("2", "2", 1), ("3", "1", 1)]
+    assert [(r["source_id"], r["target_id"], r["count"]) for r in rows["load/quoted"]] == \
+        [("1", "2", 1)]
     assert [(r["source_id"], r["target_id"], r["count"]) for r in rows["load/mentioned"]] == \
         [("1", "3", 1)]
 
@@ -209,6 +215,26 @@ def test_schema_is_applied_idempotently(tmp_path):
     assert {"account_id", "post_id", "hashtag_tag", "city_id", "community_run_id",
             "run_id"} <= found
     assert {"post_created_at", "account_handle", "account_community"} <= indexes
+
+
+@pytest.mark.neo4j
+def test_data_of_an_older_tagjack_is_refused_in_one_line(neo4j_store, tmp_path):
+    """An older tagjack wrote no :Schema node and counted quotes as retweets: never misread."""
+    load_lines(neo4j_store, tmp_path)
+    uri = neo4j_settings()[0]
+    with neo4j_store.session() as session:  # as the previous version left it
+        session.run("MATCH (s:Schema) DELETE s").consume()
+    with pytest.raises(StoreUnavailable) as refused:
+        Neo4jStore.from_env(uri)
+    message = str(refused.value)
+    assert "\n" not in message and "older tagjack" in message
+    assert f"tagjack cypher --write --neo4j {uri} 'MATCH (n) CALL (n) {{ DETACH DELETE n }} " \
+        "IN TRANSACTIONS'" in message
+    with Neo4jStore.from_env(uri, any_version=True) as cleaner:  # what tagjack cypher opens
+        cleaner.user_query(store_module.CLEAR_ALL, {}, write=True)
+    with Neo4jStore.from_env(uri) as fresh:
+        load_lines(fresh, tmp_path)
+        assert totals(fresh)["retweet_edges"] == 3
 
 
 @pytest.mark.neo4j

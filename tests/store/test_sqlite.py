@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+from pathlib import Path
 
 import numpy as np
 import orjson
@@ -11,11 +13,15 @@ from store_cases import ORIGINAL, A, B, C, load_sample, tweet
 from tagjack.graph.errors import StoreUnavailable
 from tagjack.graph.ingest.batches import RejectsFile, load_records
 from tagjack.graph.ingest.readers.v1 import parse_v1
+from tagjack.graph.ingest.readers.v2 import read_v2
 from tagjack.graph.model import EdgeKind, normalize_tag
 from tagjack.graph.store import sqlite as sqlite_store
 from tagjack.graph.store.base import Batch
 from tagjack.graph.store.sqlite import SqliteStore
 
+DATA = Path(__file__).resolve().parents[1] / "data"
+GOLDEN_V2 = DATA / "readers" / "v2"
+OLD_STORE = DATA / "stores" / "v1-store.db"
 LINES = [
     ORIGINAL,
     tweet("101", A, minute=5, text="RT @bob: photos #MyNYPD", tags=["MyNYPD"], mentions=[B],
@@ -26,6 +32,9 @@ LINES = [
     tweet("105", B, minute=20, text="RT @bob: me", mentions=[B], retweet_of=ORIGINAL),  # self
     tweet("106", C, minute=30, text="RT @alice: truncated, no original", mentions=[A]),
 ]
+
+
+RETWEETS = {("alice", "bob"): 2, ("bob", "bob"): 1, ("carol", "alice"): 1}
 
 
 def lines(records=LINES) -> list[bytes]:
@@ -48,11 +57,13 @@ def weights(store: SqliteStore, kind: EdgeKind, hashtag: str | None = None) -> d
 def test_edge_weights_match_a_hand_count(tmp_path):
     store = SqliteStore.in_memory()
     load(store, tmp_path)
-    # alice retweeted bob twice and quoted him once; bob's self-retweet is no edge;
+    # alice retweeted bob twice and quoted him once, apart; bob's self-retweet is data;
     # carol's truncated "RT @alice:" is a retweet of alice, not a mention
-    assert weights(store, EdgeKind.RETWEET) == {("alice", "bob"): 3, ("carol", "alice"): 1}
+    assert weights(store, EdgeKind.RETWEET) == RETWEETS
+    assert weights(store, EdgeKind.QUOTE) == {("alice", "bob"): 1}
+    assert weights(store, EdgeKind.REPLY) == {}
     assert weights(store, EdgeKind.MENTION) == {("alice", "carol"): 1}
-    assert weights(store, EdgeKind.RETWEET, "#mynypd") == {("alice", "bob"): 2}
+    assert weights(store, EdgeKind.RETWEET, "#mynypd") == {("alice", "bob"): 2, ("bob", "bob"): 1}
 
 
 def test_reload_changes_nothing(tmp_path):
@@ -63,14 +74,14 @@ def test_reload_changes_nothing(tmp_path):
     assert (first.posts, first.accounts) == (7, 3)
     assert (again.posts, again.accounts, again.edges) == (0, 0, 0)
     assert store.status() == before
-    assert weights(store, EdgeKind.RETWEET) == {("alice", "bob"): 3, ("carol", "alice"): 1}
+    assert weights(store, EdgeKind.RETWEET) == RETWEETS
 
 
 def test_overlapping_loads_count_each_post_once(tmp_path):
     store = SqliteStore.in_memory()
     load(store, tmp_path, lines(LINES[:3]))
     load(store, tmp_path, lines(LINES[1:]))
-    assert weights(store, EdgeKind.RETWEET) == {("alice", "bob"): 3, ("carol", "alice"): 1}
+    assert weights(store, EdgeKind.RETWEET) == RETWEETS
 
 
 def test_a_mention_stub_never_erases_what_is_known(tmp_path):
@@ -124,16 +135,17 @@ def test_two_connections_see_one_consistent_store(tmp_path):
 def row_posts(store: SqliteStore, hashtag: str | None = None) -> list[tuple]:
     """posts() as one plain row read, the reference for the grouped read."""
     if hashtag is None:
-        return store.db.execute("SELECT author, created_at, kind, coalesce(ref_author, -1) "
-                                "FROM posts ORDER BY pk").fetchall()
-    return store.db.execute("SELECT p.author, p.created_at, p.kind, coalesce(p.ref_author, -1) "
-                            "FROM post_tags t JOIN posts p ON p.pk = t.post WHERE t.tag = ? "
-                            "ORDER BY p.pk", (normalize_tag(hashtag),)).fetchall()
+        return store.db.execute("SELECT author, created_at, kind, coalesce(ref_author, -1), "
+                                "coalesce(reply_author, -1) FROM posts ORDER BY pk").fetchall()
+    return store.db.execute("SELECT p.author, p.created_at, p.kind, coalesce(p.ref_author, -1), "
+                            "coalesce(p.reply_author, -1) FROM post_tags t "
+                            "JOIN posts p ON p.pk = t.post WHERE t.tag = ? ORDER BY p.pk",
+                            (normalize_tag(hashtag),)).fetchall()
 
 
 def table_rows(table) -> list[tuple]:
     return list(zip(table.author.tolist(), table.created_at.tolist(), table.kind.tolist(),
-                    table.ref_author.tolist(), strict=True))
+                    table.ref_author.tolist(), table.reply_author.tolist(), strict=True))
 
 
 @pytest.mark.parametrize("post_range", [1 << 20, 64, 1])
@@ -162,12 +174,50 @@ def test_edges_come_sorted_by_pair(tmp_path):
 
 
 def test_grouped_columns_are_put_in_order_and_checked():
-    parts = [np.array([[5, 2], [50, 20], [500, 200], [1, 0], [-1, 7]])]
+    parts = [np.array([[5, 2], [50, 20], [500, 200], [1, 0], [-1, 7], [8, -1]])]
     table = sqlite_store._post_table(parts)  # SQLite does not promise group_concat's order
-    assert table_rows(table) == [(20, 200, 0, 7), (50, 500, 1, -1)]
+    assert table_rows(table) == [(20, 200, 0, 7, -1), (50, 500, 1, -1, 8)]
     edges = sqlite_store._by_pair(np.array([[2, 1, 1], [0, 9, 3], [1, 1, 1], [0, 0, 0],
                                             [0, 0, 0]]))
     assert edges[0].tolist() == [1, 1, 2] and edges[1].tolist() == [3, 9, 0]
     assert sqlite_store._int_rows(2, ["1,-2", "3,4"]).tolist() == [[1, -2], [3, 4]]
     with pytest.raises(ValueError, match="not 3"):
         sqlite_store._int_rows(3, ["1,2"])
+
+
+def test_a_quote_that_replies_counts_for_both(tmp_path):
+    store = SqliteStore.in_memory()
+    load_records(store, read_v2(GOLDEN_V2 / "quote_reply.jsonl"),
+                 rejects=RejectsFile(tmp_path / "r.jsonl"))
+    assert weights(store, EdgeKind.QUOTE) == {("bo_q", "OccupyWallStNYC"): 2}
+    assert weights(store, EdgeKind.REPLY) == {("cy_re", "NYPDnews"): 1, ("bo_q", "cy_re"): 1}
+    assert (store.status().quote_edges, store.status().reply_edges) == (1, 2)
+
+
+def test_a_store_of_the_previous_version_is_upgraded_in_place(tmp_path):
+    """tests/data/stores/v1-store.db was made by the code before this schema (see its README)."""
+    path = tmp_path / "old.db"
+    shutil.copyfile(OLD_STORE, path)
+    with SqliteStore(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == sqlite_store.SCHEMA_VERSION
+        # version 1 counted bo_q's two quotes of OccupyWallStNYC as retweets
+        assert weights(store, EdgeKind.QUOTE) == {("bo_q", "OccupyWallStNYC"): 3}
+        assert weights(store, EdgeKind.RETWEET) == {("ann_rt", "OccupyWallStNYC"): 1}
+        # replies moved to their own reference; the quote that also replied was stored as a
+        # quote only by version 1, so its reply is not there to count
+        assert weights(store, EdgeKind.REPLY) == {("cy_re", "NYPDnews"): 2}
+        posts = store.posts()
+        assert (posts.reply_author >= 0).sum() == 2
+        before = store.status()
+    with SqliteStore(path) as again:  # upgraded once: opening again changes nothing
+        assert again.status() == before
+        load_records(again, read_v2(GOLDEN_V2 / "quote_reply.jsonl"),
+                     rejects=RejectsFile(tmp_path / "r.jsonl"))
+        assert again.status() == before
+
+
+def test_a_store_of_an_unknown_version_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "future.db"
+    sqlite3.connect(path).execute("PRAGMA user_version = 99").connection.close()
+    with pytest.raises(StoreUnavailable, match="schema version 99; this tagjack reads version 2"):
+        SqliteStore(path)

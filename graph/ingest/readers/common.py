@@ -14,7 +14,7 @@ from typing import IO, Any
 
 import orjson
 from tagjack.graph.errors import InputError
-from tagjack.graph.model import Account, Post, Reject, handle_id, normalize_tag
+from tagjack.graph.model import Account, Post, PostKind, Reject, handle_id, normalize_tag
 
 MAX_LINE_BYTES = 16 * 1024 * 1024  # a tweet is a few KB; a v2 page a few MB
 MAX_FIELD_CHARS = 1024 * 1024  # a CSV field: a tweet's text or entities are a few KB
@@ -27,6 +27,9 @@ PROGRESS_EVERY = 1024 * 1024
 READ_BUFFER = 1024 * 1024
 
 Progress = Callable[[int], None]
+# what a reader finds a post refers to: (kind, ref_id, ref_author_id, reply_to_id,
+# reply_to_author_id), the Post fields of the same names
+References = tuple[PostKind, str | None, str | None, str | None, str | None]
 
 
 class BadRecord(ValueError):

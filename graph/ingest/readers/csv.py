@@ -24,6 +24,7 @@ from tagjack.graph.ingest.readers.common import (
     RECORD_ERRORS,
     RT_PREFIX,
     Progress,
+    References,
     bbox_centre,
     count_or_none,
     created_time,
@@ -190,9 +191,9 @@ def row_records(row: Row, handles: dict[str, str]) -> Iterator[Record]:
     text = row.get("text")
     mentions = list(_mentions(row, handles))
     yield from (account for account, _ in mentions)
-    kind, ref_id, ref_author, ref_handle = _reference(row, text, mentions, handles)
-    if ref_author and ref_handle:
-        yield Account(id=ref_author, handle=ref_handle)
+    (kind, ref_id, ref_author, reply_to, reply_author), named = _reference(row, text, mentions,
+                                                                           handles)
+    yield from named
     yield Post(
         id=tweet_id,
         author_id=author_id,
@@ -202,6 +203,8 @@ def row_records(row: Row, handles: dict[str, str]) -> Iterator[Record]:
         lang=row.get("lang"),
         ref_id=ref_id,
         ref_author_id=ref_author,
+        reply_to_id=reply_to,
+        reply_to_author_id=reply_author,
         # a retweet's mentions belong to the original; "RT @x:" is not a mention
         mention_ids=() if kind is PostKind.RETWEET else tuple(dict.fromkeys(a.id for a, _ in mentions)),
         hashtags=unique_tags(_tags(row)),
@@ -211,12 +214,17 @@ def row_records(row: Row, handles: dict[str, str]) -> Iterator[Record]:
 
 
 def _reference(row: Row, text: str, mentions: list[tuple[Account, str]],
-               handles: dict[str, str]) -> tuple[PostKind, str | None, str | None, str]:
-    """Kind, referenced post, its author id and handle. A retweet wins over a quote, a quote over a reply."""
+               handles: dict[str, str]) -> tuple[References, list[Account]]:
+    """Kind, carried and replied-to posts with their authors, and accounts named only here.
+
+    A retweet wins over a quote; a quote that also replies keeps both references.
+    """
     early = {}
     for ref in row.json_list("referenced_tweets"):
         if isinstance(ref, dict) and ref.get("type") in EARLY_TYPES:
             early.setdefault(EARLY_TYPES[ref["type"]], _id_or_none(ref.get("id")))
+    found: dict[PostKind, tuple[str, str | None]] = {}
+    named: list[Account] = []
     for kind, id_column, user_column, name_column in REFERENCES:
         ref_id = row.get(id_column) or early.get(kind)
         if not ref_id:
@@ -227,11 +235,21 @@ def _reference(row: Row, text: str, mentions: list[tuple[Account, str]],
             ref_author, username = _rt_author(text, mentions, handles)
         if kind is PostKind.QUOTE and not ref_author and (username := _status_author(row, ref_id)):
             ref_author = handles.get(username.lower()) or handle_id(username)
-        return kind, ref_id, ref_author or None, username
-    if RT_PREFIX.match(text):  # a truncated retweet: "RT @user: ..." and no reference
+        if ref_author and username:
+            named.append(Account(id=ref_author, handle=username))
+        found[kind] = (ref_id, ref_author or None)
+        if kind is PostKind.RETWEET:
+            return (kind, ref_id, ref_author or None, None, None), named
+    if not found and RT_PREFIX.match(text):  # a truncated retweet: "RT @user: ..." and no reference
         ref_author, username = _rt_author(text, mentions, handles)
-        return PostKind.RETWEET, None, ref_author, username
-    return PostKind.ORIGINAL, None, None, ""
+        named += [Account(id=ref_author, handle=username)] if ref_author and username else []
+        return (PostKind.RETWEET, None, ref_author, None, None), named
+    reply_to, reply_author = found.get(PostKind.REPLY, (None, None))
+    if PostKind.QUOTE in found:
+        return (PostKind.QUOTE, *found[PostKind.QUOTE], reply_to, reply_author), named
+    if reply_to is not None:
+        return (PostKind.REPLY, None, None, reply_to, reply_author), named
+    return (PostKind.ORIGINAL, None, None, None, None), named
 
 
 def _rt_author(text: str, mentions: list[tuple[Account, str]],

@@ -45,10 +45,11 @@ HEADER = {
 }
 POSITIONS = ("source", "target", "weight", "type", "time")
 KINDS = {
-    **dict.fromkeys(["", "retweet", "retweets", "rt", "retweeted", "quote", "quotes", "quoted",
-                     "directed", "undirected"], EdgeKind.RETWEET),  # Gephi's type is direction
-    **dict.fromkeys(["mention", "mentions", "mentioned", "reply", "replies", "repliesto", "replyto"],
-                    EdgeKind.MENTION),
+    **dict.fromkeys(["", "retweet", "retweets", "rt", "retweeted", "directed", "undirected"],
+                    EdgeKind.RETWEET),  # Gephi's type is direction
+    **dict.fromkeys(["quote", "quotes", "quoted"], EdgeKind.QUOTE),
+    **dict.fromkeys(["reply", "replies", "repliesto", "replyto", "repliedto"], EdgeKind.REPLY),
+    **dict.fromkeys(["mention", "mentions", "mentioned"], EdgeKind.MENTION),
 }
 SKIPPED_KINDS = {"tweet"}  # NodeXL's self-loop for a tweet with no interaction
 US_TIMES = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y")

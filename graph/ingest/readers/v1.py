@@ -16,6 +16,7 @@ from tagjack.graph.ingest.readers.common import (
     RECORD_ERRORS,
     Originals,
     Progress,
+    References,
     count_or_none,
     json_lines,
     json_values,
@@ -166,7 +167,8 @@ def account(user: Any) -> Account:
 def post(tweet: dict, author: Account, original: Post | None, quoted: Post | None,
          mentions: list[Account], *, entities: dict | None = None) -> Post:
     text = _text(tweet)
-    kind, ref_id, ref_author = _reference(tweet, text, original, quoted, mentions)
+    kind, ref_id, ref_author, reply_to, reply_author = _reference(tweet, text, original, quoted,
+                                                                  mentions)
     entities = _entities(tweet) if entities is None else entities
     tags = unique_tags([t for h in _list(entities.get("hashtags"))
                         if h.__class__ is dict and (t := h.get("text")).__class__ is str])
@@ -184,6 +186,8 @@ def post(tweet: dict, author: Account, original: Post | None, quoted: Post | Non
         lang=str(tweet.get("lang") or ""),
         ref_id=ref_id,
         ref_author_id=ref_author,
+        reply_to_id=reply_to,
+        reply_to_author_id=reply_author,
         # a retweet's mentions belong to the original; "RT @x:" is not a mention
         mention_ids=() if kind is PostKind.RETWEET or not mentions
         else tuple(dict.fromkeys([m.id for m in mentions])),
@@ -194,20 +198,23 @@ def post(tweet: dict, author: Account, original: Post | None, quoted: Post | Non
 
 
 def _reference(tweet: dict, text: str, original: Post | None, quoted: Post | None,
-               mentions: list[Account]) -> tuple[PostKind, str | None, str | None]:
+               mentions: list[Account]) -> References:
     if original is not None:
-        return PostKind.RETWEET, original.id, original.author_id
+        return PostKind.RETWEET, original.id, original.author_id, None, None
     if (target := truncated_retweet(text, mentions)) is not None:
-        return PostKind.RETWEET, None, target
-    if quoted is not None:
-        return PostKind.QUOTE, quoted.id, quoted.author_id
-    if tweet.get("is_quote_status") and tweet.get("quoted_status_id_str"):
-        return PostKind.QUOTE, str(tweet["quoted_status_id_str"]), None
+        return PostKind.RETWEET, None, target, None, None
+    reply_to = reply_author = None
     if tweet.get("in_reply_to_status_id_str") or tweet.get("in_reply_to_status_id"):
         reply_to = _id(tweet, "in_reply_to_status_id_str", "in_reply_to_status_id")
         user = tweet.get("in_reply_to_user_id_str") or tweet.get("in_reply_to_user_id")
-        return PostKind.REPLY, reply_to, str(user) if user else None
-    return PostKind.ORIGINAL, None, None
+        reply_author = str(user) if user else None
+    if quoted is not None:
+        return PostKind.QUOTE, quoted.id, quoted.author_id, reply_to, reply_author
+    if tweet.get("is_quote_status") and tweet.get("quoted_status_id_str"):
+        return PostKind.QUOTE, str(tweet["quoted_status_id_str"]), None, reply_to, reply_author
+    if reply_to is not None:
+        return PostKind.REPLY, None, None, reply_to, reply_author
+    return PostKind.ORIGINAL, None, None, None, None
 
 
 def _mentioned_account(mention: dict) -> Account:

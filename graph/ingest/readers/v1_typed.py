@@ -18,6 +18,7 @@ from tagjack.graph.ingest.readers.common import (
     MAX_COUNT,
     MAX_NESTING,
     Originals,
+    References,
     loads,
     parse_v1_time,
     point,
@@ -200,7 +201,8 @@ def _post(tweet: _Tweet, author: Account, original: Post | None, quoted: Post | 
     extended = tweet.extended_tweet
     text = extended.full_text if extended is not None and extended.full_text else \
         tweet.full_text or tweet.text or ""
-    kind, ref_id, ref_author = _reference(tweet, text, original, quoted, mentions)
+    kind, ref_id, ref_author, reply_to, reply_author = _reference(tweet, text, original, quoted,
+                                                                  mentions)
     tags = unique_tags([h.text for h in entities.hashtags or () if h.text is not None])
     try:
         created = parse_v1_time(tweet.created_at)  # type: ignore[arg-type]
@@ -215,6 +217,8 @@ def _post(tweet: _Tweet, author: Account, original: Post | None, quoted: Post | 
         lang=tweet.lang or "",
         ref_id=ref_id,
         ref_author_id=ref_author,
+        reply_to_id=reply_to,
+        reply_to_author_id=reply_author,
         mention_ids=() if kind is PostKind.RETWEET or not mentions
         else tuple(dict.fromkeys([m.id for m in mentions])),
         hashtags=tuple(dict.fromkeys(tags + original.hashtags)) if original else tags,
@@ -224,23 +228,26 @@ def _post(tweet: _Tweet, author: Account, original: Post | None, quoted: Post | 
 
 
 def _reference(tweet: _Tweet, text: str, original: Post | None, quoted: Post | None,
-               mentions: list[Account]) -> tuple[PostKind, str | None, str | None]:
+               mentions: list[Account]) -> References:
     if original is not None:
-        return PostKind.RETWEET, original.id, original.author_id
+        return PostKind.RETWEET, original.id, original.author_id, None, None
     if (target := truncated_retweet(text, mentions)) is not None:
-        return PostKind.RETWEET, None, target
-    if quoted is not None:
-        return PostKind.QUOTE, quoted.id, quoted.author_id
-    if tweet.is_quote_status and tweet.quoted_status_id_str:
-        return PostKind.QUOTE, tweet.quoted_status_id_str, None
-    reply_to = tweet.in_reply_to_status_id_str or tweet.in_reply_to_status_id
-    if reply_to:
-        user = tweet.in_reply_to_user_id_str or tweet.in_reply_to_user_id
+        return PostKind.RETWEET, None, target, None, None
+    reply_to = reply_author = None
+    if tweet.in_reply_to_status_id_str or tweet.in_reply_to_status_id:
         if (tweet.in_reply_to_status_id or 0) not in INT_RANGE \
                 or (tweet.in_reply_to_user_id or 0) not in INT_RANGE:
             raise _Unusual
-        return PostKind.REPLY, str(reply_to), str(user) if user else None
-    return PostKind.ORIGINAL, None, None
+        reply_to = str(tweet.in_reply_to_status_id_str or tweet.in_reply_to_status_id)
+        user = tweet.in_reply_to_user_id_str or tweet.in_reply_to_user_id
+        reply_author = str(user) if user else None
+    if quoted is not None:
+        return PostKind.QUOTE, quoted.id, quoted.author_id, reply_to, reply_author
+    if tweet.is_quote_status and tweet.quoted_status_id_str:
+        return PostKind.QUOTE, tweet.quoted_status_id_str, None, reply_to, reply_author
+    if reply_to is not None:
+        return PostKind.REPLY, None, None, reply_to, reply_author
+    return PostKind.ORIGINAL, None, None, None, None
 
 
 def _place(place: _Place | None) -> Place | None:

@@ -23,6 +23,7 @@ from tagjack.graph.ingest.readers.common import (
     RT_PREFIX,
     BadRecord,
     Progress,
+    References,
     bbox_centre,
     count_or_none,
     created_time,
@@ -332,7 +333,8 @@ class _Context:
     def post(self, tweet: dict, tweet_id: str, author_id: str, refs: list[dict],
              embedded: dict[str, dict], mentions: list[tuple[str, str]], entities: dict) -> Post:
         text = _text(tweet)
-        kind, ref_id, ref_author = self._reference(tweet, text, refs, embedded, mentions)
+        kind, ref_id, ref_author, reply_to, reply_author = self._reference(
+            tweet, text, refs, embedded, mentions)
         tags = _tags(entities)
         original = embedded.get(ref_id) if kind is PostKind.RETWEET and ref_id else None
         if original is not None:  # v2 truncates a retweet's text, and its entities with it
@@ -349,6 +351,8 @@ class _Context:
             lang=lang if isinstance(lang, str) else "",
             ref_id=ref_id,
             ref_author_id=ref_author,
+            reply_to_id=reply_to,
+            reply_to_author_id=reply_author,
             # a retweet's mentions belong to the original; "RT @x:" is not a mention
             mention_ids=() if kind is PostKind.RETWEET else tuple(dict.fromkeys(m for m, _ in mentions)),
             hashtags=unique_tags(tags),
@@ -357,23 +361,31 @@ class _Context:
         )
 
     def _reference(self, tweet: dict, text: str, refs: list[dict], embedded: dict[str, dict],
-                   mentions: list[tuple[str, str]]) -> tuple[PostKind, str | None, str | None]:
-        """Kind, referenced post and its author. A retweet wins over a quote, a quote over a reply."""
+                   mentions: list[tuple[str, str]]) -> References:
+        """Kind, carried post (retweeted or quoted), replied-to post, and their authors.
+
+        A retweet wins over a quote; a quote that also replies keeps both references.
+        """
         by_kind = {REFERENCE_KINDS[r["type"]]: r["id"] for r in reversed(refs)}
-        for kind in (PostKind.RETWEET, PostKind.QUOTE, PostKind.REPLY):
-            if kind not in by_kind:
-                continue
-            ref_id = by_kind[kind]
-            original = embedded.get(ref_id) or {}
-            ref_author = _optional_id(original.get("author_id"))
-            if ref_author is None and kind is PostKind.REPLY:
-                ref_author = _optional_id(tweet.get("in_reply_to_user_id"))
-            if ref_author is None and kind is PostKind.RETWEET:
-                ref_author = _rt_author(text, mentions)
-            return kind, ref_id, ref_author
-        if RT_PREFIX.match(text):  # a truncated retweet without its reference
-            return PostKind.RETWEET, None, _rt_author(text, mentions)
-        return PostKind.ORIGINAL, None, None
+        if (ref_id := by_kind.get(PostKind.RETWEET)) is not None:
+            ref_author = self._author_of(ref_id, embedded) or _rt_author(text, mentions)
+            return PostKind.RETWEET, ref_id, ref_author, None, None
+        if RT_PREFIX.match(text) and not by_kind:  # a truncated retweet without its reference
+            return PostKind.RETWEET, None, _rt_author(text, mentions), None, None
+        reply_to = by_kind.get(PostKind.REPLY)
+        reply_author = None
+        if reply_to is not None:
+            reply_author = self._author_of(reply_to, embedded) \
+                or _optional_id(tweet.get("in_reply_to_user_id"))
+        if (ref_id := by_kind.get(PostKind.QUOTE)) is not None:
+            return PostKind.QUOTE, ref_id, self._author_of(ref_id, embedded), reply_to, reply_author
+        if reply_to is not None:
+            return PostKind.REPLY, None, None, reply_to, reply_author
+        return PostKind.ORIGINAL, None, None, None, None
+
+    @staticmethod
+    def _author_of(post_id: str, embedded: dict[str, dict]) -> str | None:
+        return _optional_id((embedded.get(post_id) or {}).get("author_id"))
 
     def _place(self, geo: dict) -> Place | None:
         place_id = _optional_id(geo.get("place_id")) or _optional_id(geo.get("id"))

@@ -30,7 +30,7 @@ def test_modern_columns_written_by_twarc_csv():
         PostKind.RETWEET, "1408678886733451268", "18510860")
     assert retweet.mention_ids == () and retweet.hashtags == ("mynypd", "police")
     reply = got["1408876829491015683"]
-    assert (reply.kind, reply.ref_author_id) == (PostKind.REPLY, "19579839")
+    assert (reply.kind, reply.reply_to_author_id) == (PostKind.REPLY, "19579839")
     # "@NYPDnews" has the id the file gives it as an author; "@OccupyWallStNYC" as a retweeted user
     assert reply.mention_ids == ("19579839", "18510860")
     assert got["1408876829491015684"].kind is PostKind.QUOTE
@@ -114,10 +114,11 @@ def test_twarc_csv_options_give_the_same_posts(variant):
     assert len(got) == 7
     for tweet_id, post in got.items():
         want = from_json[tweet_id]
-        assert (post.kind, post.author_id, post.created_at, post.ref_id, post.ref_author_id, post.hashtags,
-                post.place, post.coordinates) == (
-            want.kind, want.author_id, want.created_at, want.ref_id, want.ref_author_id, want.hashtags,
-            want.place, want.coordinates)
+        assert (post.kind, post.author_id, post.created_at, post.ref_id, post.ref_author_id,
+                post.reply_to_id, post.reply_to_author_id, post.hashtags, post.place,
+                post.coordinates) == (
+            want.kind, want.author_id, want.created_at, want.ref_id, want.ref_author_id,
+            want.reply_to_id, want.reply_to_author_id, want.hashtags, want.place, want.coordinates)
     # unprocessed entities keep the mentioned users' ids, as the JSON does
     nypd = got["1408600000000000000"].mention_ids
     assert nypd == (("19579839", "2000000001", "@nobody_known") if "no_process" in variant

@@ -58,7 +58,7 @@ def test_tagjack_export_round_trips():
 def test_nodexl_relationships():
     got = edges("nodexl.csv")
     assert sorted((s, t, k.value) for s, t, k in got) == [
-        ("@ann_rt", "@occupywallstnyc", "retweet"), ("@cy_re", "@nypdnews", "mention"),
+        ("@ann_rt", "@occupywallstnyc", "retweet"), ("@cy_re", "@nypdnews", "reply"),
         ("@cy_re", "@occupywallstnyc", "mention")]  # the "Tweet" self-loop carries no edge
     assert got[("@ann_rt", "@occupywallstnyc", EdgeKind.RETWEET)].first_at == at("2014-04-22T20:05:00")
 

@@ -41,8 +41,8 @@ def test_quote_without_the_quoted_tweet_still_points_at_it():
 
 def test_reply_mentions_and_hashtags_are_unique_and_normalised():
     (reply,) = posts("reply.jsonl")
-    assert (reply.kind, reply.ref_id, reply.ref_author_id) == (
-        PostKind.REPLY, "458690000000000000", "19579839")
+    assert (reply.kind, reply.reply_to_id, reply.reply_to_author_id, reply.ref_id) == (
+        PostKind.REPLY, "458690000000000000", "19579839", None)
     assert reply.mention_ids == ("19579839", "18510860")
     (tweet,) = posts("mentions_hashtags.jsonl")
     assert tweet.text.endswith("(full text)")  # extended_tweet wins over the truncated text

@@ -44,16 +44,18 @@ def test_retweet_of_an_includes_only_tweet():
     assert author == Account("1000000001", "ann_rt", "Ann Retweeter", 120, "Brooklyn, NY")
 
 
-def test_quote_wins_over_reply_and_reply_author_comes_from_in_reply_to():
+def test_a_quote_that_replies_keeps_both_and_reply_author_comes_from_in_reply_to():
     got = posts(V2 / "quote_reply.jsonl")
     assert got["1408876829491015682"].kind is PostKind.QUOTE
     assert got["1408876829491015682"].ref_author_id == "18510860"
     reply = got["1408876829491015683"]
-    assert (reply.kind, reply.ref_id, reply.ref_author_id) == (
-        PostKind.REPLY, "1408600000000000000", "19579839")
+    assert (reply.kind, reply.reply_to_id, reply.reply_to_author_id, reply.ref_id) == (
+        PostKind.REPLY, "1408600000000000000", "19579839", None)
     assert reply.mention_ids == ("19579839", "18510860")
     both = got["1408876829491015684"]
-    assert (both.kind, both.ref_id) == (PostKind.QUOTE, "1408678886733451268")
+    assert (both.kind, both.ref_id, both.ref_author_id) == (
+        PostKind.QUOTE, "1408678886733451268", "18510860")
+    assert (both.reply_to_id, both.reply_to_author_id) == ("1408876829491015683", "1000000003")
 
 
 def test_mentions_without_ids_resolve_through_includes_or_by_handle():
@@ -104,7 +106,7 @@ def test_academic_data_file_is_joined_with_its_users_file():
     retweet, reply = got["1407185217132007427"], got["1407185172814913546"]
     assert (retweet.ref_author_id, retweet.hashtags) == ("1263000000000000000", ("standwithhongkong", "ccp"))
     assert got["1407000000000000000"].author_id == "1263000000000000000"  # loaded from includes
-    assert (reply.ref_author_id, reply.mention_ids) == ("17864468", ("17864468",))
+    assert (reply.reply_to_author_id, reply.mention_ids) == ("17864468", ("17864468",))
     assert reply.place.full_name == "Auckland, New Zealand"
 
 
