@@ -10,6 +10,7 @@ from tagjack.cli.answers import (
     MinShareOption,
     OriginOption,
     QuietOption,
+    TiesOption,
     WindowOption,
     parse_window,
     print_amplifiers,
@@ -32,7 +33,10 @@ from tagjack.graph.analytics.communities import ENGINES
 from tagjack.graph.analytics.hijack import Thresholds
 from tagjack.graph.analytics.pipeline import analysis_json, summary_text
 from tagjack.graph.analytics.pipeline import analyze as run_analysis
+from tagjack.graph.analytics.projection import DEFAULT_TIES, Ties
+from tagjack.graph.errors import TagjackError
 
+DEFAULT_TIES_TEXT = DEFAULT_TIES.text()
 EngineOption = Annotated[str, typer.Option(
     "--engine", help=f"Community engine: {', '.join(ENGINES)} (gds runs inside Neo4j).")]
 
@@ -47,6 +51,7 @@ def analyze(
     window: WindowOption = "15m",
     min_share: MinShareOption = Thresholds.min_share,
     max_endorsement_ratio: EndorsementOption = Thresholds.max_endorsement_ratio,
+    ties: TiesOption = DEFAULT_TIES_TEXT,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -54,9 +59,13 @@ def analyze(
     if engine not in ENGINES:
         raise typer.BadParameter(f"choose one of {', '.join(ENGINES)}", param_hint="--engine")
     seconds = parse_window(window)
+    try:
+        weights = Ties.parse(ties)
+    except TagjackError as exc:
+        raise typer.BadParameter(str(exc).removeprefix("--ties: "), param_hint="--ties") from exc
     with user_errors(), open_store(db, neo4j) as store, stages(quiet) as progress:
         found = run_analysis(store, hashtag=hashtag, engine=engine, seed=seed, origin=origin,
-                             window=seconds, progress=progress,
+                             window=seconds, progress=progress, ties=weights,
                              thresholds=Thresholds(min_share, max_endorsement_ratio))
     if as_json:
         print_json(analysis_json(found))

@@ -24,6 +24,9 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on
 MinShareOption = Annotated[float, typer.Option(
     "--min-share", min=0.0, max=1.0,
     help="A hijacker community posts at least this share of the tag's posts.")]
+TiesOption = Annotated[str, typer.Option(
+    "--ties", help="What one retweet, quote, reply and mention weighs in the community graph, "
+                   "e.g. retweet=1,mention=0.3 (kinds not named keep their default).")]
 EndorsementOption = Annotated[float, typer.Option(
     "--max-endorsement-ratio", min=0.0,
     help="...and its members endorse the origin at most this times as often as the campaign's.")]
@@ -59,11 +62,15 @@ def handle(h: str | None) -> str:
 def print_hijack(h: Hijack, *, top: int = 12) -> None:
     print_table(
         f"#{h.hashtag}: communities in the tag (origin @{h.origin})",
-        ["community", "role", "members", "tag posts", "share", "endorsement", "first post",
-         "top accounts"],
+        ["community", "role", "members", "tag posts", "share", "endorsement", "engaged",
+         "quotes+replies", "first post", "top accounts"],
         [(r.community if r.community >= 0 else "none", r.role, r.members, r.posts,
-          f"{r.share:.1%}", f"{r.endorsement:.1%}", iso(r.first_at),
-          ", ".join(handle(a) for a in r.top_accounts)) for r in h.communities[:top]])
+          f"{r.share:.1%}", f"{r.endorsement:.1%}", f"{r.engagement:.1%}", r.engagement_posts,
+          iso(r.first_at), ", ".join(handle(a) for a in r.top_accounts))
+         for r in h.communities[:top]])
+    out.print(f"endorsement: members who retweeted @{h.origin}; engaged: members who quoted or "
+              "replied to it (a quote or a reply may mock: engagement, not endorsement)",
+              soft_wrap=True, highlight=False)
     takeover = iso(h.takeover_at) or "never (the campaign kept the majority)"
     out.print(f"takeover: {takeover}   windows: {h.window // 60} min   {h.explanation}",
               soft_wrap=True, highlight=False)
@@ -78,9 +85,10 @@ def print_amplifiers(rows: list[Amplifier], *, title: str, reasons: bool = True)
                       a.unique_retweeters, a.retweets_received, a.city) for a in rows])
         return
     print_table(title, ["rank", "handle", "community", "score", "retweets", "retweeters",
-                        "pagerank", "reach", "reason"],
+                        "quotes", "pagerank", "reach", "reason"],
                 [(a.rank, handle(a.handle), a.community, round(a.score, 1), a.retweets_received,
-                  a.unique_retweeters, a.pagerank, a.reach, a.reason) for a in rows])
+                  a.unique_retweeters, a.quotes_received, a.pagerank, a.reach, a.reason)
+                 for a in rows])
 
 
 def print_communities(rows: list[CommunitySummary], *, top: int) -> None:

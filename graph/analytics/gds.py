@@ -1,7 +1,8 @@
 """The ``gds`` community engine: Louvain or Leiden inside Neo4j, via Graph Data Science.
 
 For graphs that outgrow the client: the weighted graph is projected from the
-stored ``RETWEETED`` / ``QUOTED`` / ``MENTIONED`` edges into the GDS catalog
+stored ``RETWEETED`` / ``QUOTED`` / ``REPLIED_TO`` / ``MENTIONED`` edges, weighted by ``Ties``,
+into the GDS catalog
 (``cypher/gds/project.cypher``), the algorithm streams back one community per
 account, and the projection is dropped, whatever happens. The result is a
 ``Partition`` over the caller's projection, renumbered and scored exactly as
@@ -22,8 +23,9 @@ from typing import Any, Protocol
 import numpy as np
 from tagjack.cypher import statement
 from tagjack.graph.analytics.communities import Partition
-from tagjack.graph.analytics.projection import Projection
+from tagjack.graph.analytics.projection import DEFAULT_TIES, Projection, Ties
 from tagjack.graph.errors import TagjackError
+from tagjack.graph.model import EdgeKind
 
 ALGORITHMS = ("leiden", "louvain")
 
@@ -49,21 +51,21 @@ class GdsHost(Protocol):
 
 
 def gds_partition(store: GdsHost, p: Projection, *, seed: int, resolution: float = 1.0,
-                  algorithm: str = "leiden",
-                  weights: tuple[float, float] = (1.0, 1.0)) -> Partition:
-    """Communities of the undirected retweet+mention graph, computed by GDS.
+                  algorithm: str = "leiden", ties: Ties = DEFAULT_TIES) -> Partition:
+    """Communities of the undirected graph of weighted ties, computed by GDS.
 
     Parameters
     ----------
     p
         The undirected projection the other engines would get (all posts, the same
-        ``weights``); it fixes the accounts and scores the partition.
+        ``ties``); it fixes the accounts and scores the partition.
     seed
         Leiden's ``randomSeed``. GDS honours it only single-threaded, so Leiden
         runs with ``concurrency: 1`` and repeats exactly; GDS Louvain takes no
         seed and repeats only as far as single-threaded runs do.
-    weights
-        Weight of one retweet and of one mention (``retweet_weight``, ``mention_weight``).
+    ties
+        Weight of one retweet, quote, reply and mention (``retweet_weight``, ...): the
+        same choice as the other engines' (``pipeline.community_graph``).
 
     Accounts of ``p`` that GDS did not see (only when ``p`` was built from other
     data) each get a community of their own.
@@ -77,7 +79,7 @@ def gds_partition(store: GdsHost, p: Projection, *, seed: int, resolution: float
         return Partition.from_membership(p, np.arange(p.n), engine="gds")
     client = store.gds()
     params = {"graph_name": f"tagjack-{uuid.uuid4().hex[:12]}",
-              "retweet_weight": float(weights[0]), "mention_weight": float(weights[1])}
+              **{f"{kind.value}_weight": ties.of(kind) for kind in EdgeKind}}
     store.check_params("gds/project", params)
     try:
         with client.graph.project.cypher(statement("gds/project"), **params) as graph:

@@ -3,9 +3,12 @@
 The campaign is the origin's community (the origin is given, else the
 earliest poster of the tag). A community *hijacks* the tag when it posts a
 large share of the tag's posts while few of its members ever retweeted the
-origin: it uses the tag without endorsing whoever launched it. The takeover
-is the start of the first time window in which hijacker posts carrying the
-tag outnumber campaign posts carrying it.
+origin: it uses the tag without endorsing whoever launched it. Only a
+retweet endorses: a quote or a reply may mock (the #MyNYPD dunk was
+thousands of replies and quote-posts at @NYPDnews), so quotes and replies to
+the origin are *engagement*, reported beside endorsement and never mixed in.
+The takeover is the start of the first time window in which hijacker posts
+carrying the tag outnumber campaign posts carrying it.
 
 Everything here is pure: numpy columns and a ``Partition`` in, plain
 dataclasses out; ``hijack_json`` gives the ``tagjack hijack --json`` shape.
@@ -25,7 +28,7 @@ from tagjack.graph.times import iso, utc
 CAMPAIGN, HIJACKER, OTHER = "campaign", "hijacker", "other"
 ROLES = (CAMPAIGN, HIJACKER, OTHER)
 DEFAULT_WINDOW = 900  # seconds: 15-minute windows, aligned to the UTC epoch
-RETWEET_KINDS = (1, 2)  # KIND_CODES of retweet and quote: quotes count as retweets
+RETWEET_KINDS = (1,)  # KIND_CODES of a retweet; a quote is a post of one's own
 UNAFFILIATED = -1  # authors outside the interaction graph
 
 
@@ -37,9 +40,8 @@ class Thresholds:
     least ``min_share`` of all posts carrying the tag, and the share of its
     members who retweeted the origin is at most ``max_endorsement_ratio``
     times the campaign community's own share. The comparison is relative
-    because quote-retweets of the origin (mockery counts too) and passive
-    members make absolute endorsement levels differ from case to case,
-    while the campaign's own level is the natural yardstick.
+    because passive members make absolute endorsement levels differ from case
+    to case, while the campaign's own level is the natural yardstick.
     """
 
     min_share: float = 0.10
@@ -63,8 +65,11 @@ class CommunityShare:
     posts: int  # posts carrying the tag, retweets included
     share: float  # of all posts carrying the tag
     posters: int  # members who posted the tag
-    endorsers: int  # members who ever retweeted (or quoted) the origin
+    endorsers: int  # members who ever retweeted the origin
     endorsement: float  # endorsers / members
+    engaged: int  # members who ever quoted or replied to the origin (a dunk, or praise)
+    engagement: float  # engaged / members
+    engagement_posts: int  # their quotes of and replies to the origin
     top_accounts: list[str]  # most retweeted members within the tag, then most posting
     first_at: datetime | None  # the community's first post carrying the tag
     first_account: str | None
@@ -114,13 +119,26 @@ def origin_of(posts: PostTable) -> int:
 
 
 def endorsers_of(retweets: EdgeTable, origin: int) -> np.ndarray:
-    """Accounts that retweeted or quoted ``origin`` at least once (sorted keys)."""
+    """Accounts that retweeted ``origin`` at least once (sorted keys); not the origin itself."""
     return np.unique(retweets.source[(retweets.target == origin) & (retweets.source != origin)])
 
 
+def engagers_of(engagement: EdgeTable, origin: int) -> tuple[np.ndarray, np.ndarray]:
+    """Accounts that quoted or replied to ``origin`` (sorted keys), with how many times.
+
+    ``engagement``: the quote and reply edges (``edge_union`` of the two tables).
+    """
+    hit = (engagement.target == origin) & (engagement.source != origin)
+    keys, inverse = np.unique(engagement.source[hit], return_inverse=True)
+    return keys, np.bincount(inverse, weights=engagement.weight[hit],
+                             minlength=len(keys)).astype(np.int64)
+
+
 def community_shares(posts: PostTable, partition: Partition, accounts: AccountTable, *,
-                     endorsers: np.ndarray, top: int = 3) -> list[CommunityShare]:
-    """Per community with tag posts: posts, share, endorsement, top accounts, first post.
+                     endorsers: np.ndarray, engagers: tuple[np.ndarray, np.ndarray] | None = None,
+                     top: int = 3) -> list[CommunityShare]:
+    """Per community with tag posts: posts, share, endorsement, engagement, top accounts,
+    first post.
 
     Roles are left as ``other``; ``with_roles`` assigns them. Rows come with
     the most posts first; authors outside the graph form one row, community -1.
@@ -132,6 +150,8 @@ def community_shares(posts: PostTable, partition: Partition, accounts: AccountTa
     first = _first_posts(posts, inverse, len(ids))
     posters = _distinct_per_group(posts.author, inverse, len(ids))
     members, endorsed = _members_and_endorsers(partition, ids, endorsers)
+    engagers = engagers or (np.empty(0, np.int64), np.empty(0, np.int64))
+    engaged, engagement_posts = _engaged(partition, ids, *engagers)
     tops = _top_accounts(posts, partition, accounts, top=top)
     total = len(posts)
     rows = [
@@ -139,6 +159,9 @@ def community_shares(posts: PostTable, partition: Partition, accounts: AccountTa
             community=int(c), members=int(members[i]), posts=int(counts[i]),
             share=float(counts[i] / total), posters=int(posters[i]), endorsers=int(endorsed[i]),
             endorsement=float(endorsed[i] / members[i]) if members[i] else 0.0,
+            engaged=int(engaged[i]),
+            engagement=float(engaged[i] / members[i]) if members[i] else 0.0,
+            engagement_posts=int(engagement_posts[i]),
             top_accounts=tops.get(int(c), []),
             first_at=utc(posts.created_at[first[i]]),
             first_account=handle_of(accounts, int(posts.author[first[i]])), role=OTHER)
@@ -171,6 +194,21 @@ def _members_and_endorsers(partition: Partition, ids: np.ndarray,
     members[known] = sizes[ids[known]] if len(sizes) else 0
     endorsed[known] = endorsed_by[ids[known]]
     return members, endorsed
+
+
+def _engaged(partition: Partition, ids: np.ndarray, keys: np.ndarray,
+             times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per community of ``ids``: members among ``keys``, and the sum of their ``times``."""
+    n = max(len(partition.sizes()), 1)
+    of = partition.of(np.asarray(keys, dtype=np.int64))
+    inside = of >= 0
+    accounts = np.bincount(of[inside], minlength=n)
+    posts = np.bincount(of[inside], weights=times[inside], minlength=n).astype(np.int64)
+    known = ids >= 0
+    engaged = np.zeros(len(ids), dtype=np.int64)
+    total = np.zeros(len(ids), dtype=np.int64)
+    engaged[known], total[known] = accounts[ids[known]], posts[ids[known]]
+    return engaged, total
 
 
 def _top_accounts(posts: PostTable, partition: Partition, accounts: AccountTable, *,
@@ -268,7 +306,8 @@ def post_roles(posts: PostTable, partition: Partition, rows: list[CommunityShare
 
 
 def hijack(posts: PostTable, partition: Partition, accounts: AccountTable, *, hashtag: str,
-           endorsers: np.ndarray, origin: int | None = None, window: int = DEFAULT_WINDOW,
+           endorsers: np.ndarray, engagers: tuple[np.ndarray, np.ndarray] | None = None,
+           origin: int | None = None, window: int = DEFAULT_WINDOW,
            thresholds: Thresholds = Thresholds()) -> Hijack:
     """Campaign and hijacker communities of a tag, the takeover time and the timeline.
 
@@ -283,7 +322,10 @@ def hijack(posts: PostTable, partition: Partition, accounts: AccountTable, *, ha
     hashtag
         The tag, for the record.
     endorsers
-        Accounts that ever retweeted or quoted the origin (``endorsers_of``).
+        Accounts that ever retweeted the origin (``endorsers_of``): endorsement.
+    engagers
+        Accounts that ever quoted or replied to the origin, with how many times
+        (``engagers_of``): engagement, shown beside endorsement, never part of it.
     origin
         Account key of the origin; default the earliest poster of the tag.
     window
@@ -295,8 +337,8 @@ def hijack(posts: PostTable, partition: Partition, accounts: AccountTable, *, ha
     origin = origin_of(posts) if origin is None else origin
     campaign_id = int(partition.of(np.array([origin]))[0])
     campaign = campaign_id if campaign_id >= 0 else None
-    rows = with_roles(community_shares(posts, partition, accounts, endorsers=endorsers),
-                      campaign, thresholds)
+    rows = with_roles(community_shares(posts, partition, accounts, endorsers=endorsers,
+                                       engagers=engagers), campaign, thresholds)
     windows = timeline(posts, post_roles(posts, partition, rows), window=window)
     origin_handle = handle_of(accounts, origin)
     yardstick = next((r.endorsement for r in rows if r.role == CAMPAIGN), None)
@@ -316,7 +358,9 @@ def hijack(posts: PostTable, partition: Partition, accounts: AccountTable, *, ha
 def community_share_json(r: CommunityShare) -> dict:
     return {"community": r.community, "role": r.role, "members": r.members, "posts": r.posts,
             "share": round(r.share, 4), "posters": r.posters, "endorsers": r.endorsers,
-            "endorsement": round(r.endorsement, 4), "top_accounts": r.top_accounts,
+            "endorsement": round(r.endorsement, 4), "engaged": r.engaged,
+            "engagement": round(r.engagement, 4), "engagement_posts": r.engagement_posts,
+            "top_accounts": r.top_accounts,
             "first_at": iso(r.first_at), "first_account": r.first_account}
 
 

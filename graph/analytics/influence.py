@@ -1,7 +1,7 @@
 """Who amplified a hashtag: PageRank on the retweet graph and one manipulation-resistant score.
 
-Inputs are the aggregated retweet edges of the posts in scope (quotes count
-as retweets; a row per retweeter and retweeted account, ``weight`` times),
+Inputs are the aggregated retweet edges of the posts in scope (a row per
+retweeter and retweeted account, ``weight`` times; quotes apart, shown beside),
 so a 10M-tweet case is a few numpy columns. ``amplifier_table`` scores every
 retweeted or mentioned account; ``amplifiers`` picks and explains the top
 rows; ``amplifier_json`` gives the ``tagjack amplifiers --json`` row.
@@ -26,7 +26,7 @@ REPEAT_CAP = 16  # ...up to this many retweets (so at most 3x a single retweet)
 AUDIENCE_UNIT = 1000  # followers; a retweeter's audience weight is 1 + log10(1 + followers / unit)
 BRIDGE_WEIGHT = 0.25  # a retweeter from another community or city counts this much more
 BOOST = 0.25  # the most earliness and PageRank each multiply the score by, plus one
-RETWEET_KINDS = (1, 2)
+RETWEET_KINDS = (1,)  # KIND_CODES of a retweet; a quote is a post of its own
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,9 @@ class AmplifierTable:
     """
 
     keys: np.ndarray
-    retweets: np.ndarray  # retweets and quotes received
-    retweeters: np.ndarray  # distinct accounts that retweeted or quoted
+    retweets: np.ndarray  # retweets received
+    retweeters: np.ndarray  # distinct accounts that retweeted
+    quotes: np.ndarray  # quotes received: shown, not scored (a quote may mock)
     mentions: np.ndarray  # mentions received ("RT @x:" is not a mention)
     mentioners: np.ndarray
     reach: np.ndarray  # sum of the distinct retweeters' followers
@@ -103,8 +104,8 @@ class AmplifierTable:
 
 
 def amplifier_table(retweets: EdgeTable, accounts: AccountTable, *, pagerank: PageRank,
-                    mentions: EdgeTable | None = None, partition: Partition | None = None,
-                    cities: AccountCities | None = None,
+                    mentions: EdgeTable | None = None, quotes: EdgeTable | None = None,
+                    partition: Partition | None = None, cities: AccountCities | None = None,
                     span: tuple[int, int] | None = None) -> AmplifierTable:
     r"""Score every account by how many distinct accounts amplified it, and how.
 
@@ -118,8 +119,8 @@ def amplifier_table(retweets: EdgeTable, accounts: AccountTable, *, pagerank: Pa
                \bigl(1 + \log_{10}(1 + f_r / 1000)\bigr)
                \bigl(1 + \tfrac14 [r \text{ in another community or city}]\bigr)
 
-    D(a) is the set of distinct accounts that retweeted or quoted *a* in
-    scope, n_ra how many times r did, f_r r's followers. e_a is earliness:
+    D(a) is the set of distinct accounts that retweeted *a* in scope, n_ra
+    how many times r did, f_r r's followers. e_a is earliness:
     1 if *a* was first amplified at the scope's first post, 0 at its last,
     linear in between (0 if never). p_a is the percentile rank (0..1) of
     *a*'s PageRank on the retweet graph. "Another community or city" needs
@@ -137,18 +138,21 @@ def amplifier_table(retweets: EdgeTable, accounts: AccountTable, *, pagerank: Pa
     communities or cities count a quarter more (bridging). Earliness and
     PageRank enter as bounded boosts of at most +25% each, PageRank by rank
     so a closed ring's circulating rank cannot dominate. Mentions are
-    reported but not scored: being talked to is not being amplified.
+    reported but not scored: being talked to is not being amplified. Quotes
+    are reported but not scored either: a quote spreads a post even when it
+    mocks it, so it says reach, not support (the #MyNYPD dunk quoted the
+    owner thousands of times).
 
     Parameters
     ----------
     retweets
-        Aggregated retweet (and quote) edges in scope.
+        Aggregated retweet edges in scope.
     accounts
         For followers.
     pagerank
         PageRank on the scope's directed retweet projection.
-    mentions
-        Aggregated mention edges in scope, for the mention columns.
+    mentions, quotes
+        Aggregated mention and quote edges in scope, for their columns.
     partition, cities
         Communities and account cities, for bridging; None: no bridging.
     span
@@ -157,6 +161,7 @@ def amplifier_table(retweets: EdgeTable, accounts: AccountTable, *, pagerank: Pa
     """
     src, dst, n, first = _pairs(retweets)
     m_src, m_dst, m_n, _ = _pairs(mentions) if mentions is not None else _pairs(None)
+    _, q_dst, q_n, _ = _pairs(quotes) if quotes is not None else _pairs(None)
     keys = np.unique(np.concatenate((dst, m_dst)))
     k = len(keys)
     at = np.searchsorted(keys, dst)
@@ -181,7 +186,8 @@ def amplifier_table(retweets: EdgeTable, accounts: AccountTable, *, pagerank: Pa
     score = weight * (1 + BOOST * earliness) * (1 + BOOST * pr_pct)
     return AmplifierTable(
         keys=keys, retweets=np.bincount(at, weights=n, minlength=k).astype(np.int64),
-        retweeters=np.bincount(at, minlength=k), mentions=np.bincount(
+        retweeters=np.bincount(at, minlength=k), quotes=_received(keys, q_dst, q_n),
+        mentions=np.bincount(
             m_at, weights=m_n, minlength=k).astype(np.int64),
         mentioners=np.bincount(m_at, minlength=k), reach=reach.astype(np.int64), pagerank=pr,
         first_amplified=first_amplified, earliness=earliness, community=community, city=city,
@@ -190,6 +196,17 @@ def amplifier_table(retweets: EdgeTable, accounts: AccountTable, *, pagerank: Pa
         retweeter_cities=_distinct(at, g_src, k),
         other_city_retweeters=np.bincount(at, weights=other_g, minlength=k).astype(np.int64),
         pagerank_pct=pr_pct, weight=weight, score=score)
+
+
+def _received(keys: np.ndarray, target: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Per key, the sum of ``n`` over rows whose target it is (targets not in keys ignored)."""
+    out = np.zeros(len(keys), dtype=np.int64)
+    if not len(keys) or not len(target):
+        return out
+    at = np.clip(np.searchsorted(keys, target), 0, len(keys) - 1)
+    hit = keys[at] == target
+    np.add.at(out, at[hit], n[hit].astype(np.int64))
+    return out
 
 
 def repeat_weight(n: np.ndarray) -> np.ndarray:
@@ -290,6 +307,7 @@ class Amplifier:
     score: float
     retweets_received: int
     unique_retweeters: int
+    quotes_received: int
     mentions_received: int
     pagerank: float
     reach: int
@@ -329,7 +347,8 @@ def amplifiers(table: AmplifierTable, accounts: AccountTable, *, top: int = 20,
             rank=rank, key=int(table.keys[i]), handle=handle,
             community=int(table.community[i]) if table.community[i] >= 0 else None, city=city,
             score=float(table.score[i]), retweets_received=int(table.retweets[i]),
-            unique_retweeters=int(table.retweeters[i]), mentions_received=int(table.mentions[i]),
+            unique_retweeters=int(table.retweeters[i]), quotes_received=int(table.quotes[i]),
+            mentions_received=int(table.mentions[i]),
             pagerank=float(table.pagerank[i]), reach=int(table.reach[i]),
             first_amplified_at=utc(table.first_amplified[i]) if table.first_amplified[i] >= 0
             else None,
@@ -364,6 +383,9 @@ def reason(table: AmplifierTable, i: int, *, start: int, after: int | None) -> s
                      "first post")
     if after is not None and after <= 10:
         parts.append(f"{_ordinal(after)} to post after the takeover")
+    if table.quotes[i]:
+        parts.append(f"quoted {int(table.quotes[i]):,} {_plural(int(table.quotes[i]), 'time')} "
+                     "(not scored)")
     if table.mentions[i]:
         parts.append(f"mentioned {int(table.mentions[i]):,} {_plural(int(table.mentions[i]), 'time')}")
     return "; ".join(parts)
@@ -392,7 +414,8 @@ def amplifier_json(a: Amplifier) -> dict:
     return {"rank": a.rank, "handle": a.handle, "community": a.community,
             "score": round(a.score, 3), "retweets_received": a.retweets_received,
             "unique_retweeters": a.unique_retweeters, "pagerank": a.pagerank, "reach": a.reach,
-            "reason": a.reason, "mentions_received": a.mentions_received, "city": a.city,
+            "reason": a.reason, "quotes_received": a.quotes_received,
+            "mentions_received": a.mentions_received, "city": a.city,
             "first_amplified_at": iso(a.first_amplified_at), "earliness": round(a.earliness, 4),
             "retweeter_communities": a.retweeter_communities,
             "retweeters_from_other_communities": a.retweeters_from_other_communities,

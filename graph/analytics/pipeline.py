@@ -27,6 +27,7 @@ from tagjack.graph.analytics.hijack import (
     community_summaries,
     community_summary_json,
     endorsers_of,
+    engagers_of,
     hijack,
     hijack_json,
     origin_of,
@@ -42,7 +43,7 @@ from tagjack.graph.analytics.influence import (
     post_order_after,
 )
 from tagjack.graph.analytics.lookup import handles_of, key_of_handle, rows_of
-from tagjack.graph.analytics.projection import Projection, edge_union, projection
+from tagjack.graph.analytics.projection import DEFAULT_TIES, Projection, Ties, edge_union, projection
 from tagjack.graph.analytics.settle import settled
 from tagjack.graph.analytics.spread import (
     SOURCES,
@@ -93,6 +94,7 @@ class Analysis:
     spread: Spread | None
     timings: dict[str, float]
     seconds: float
+    ties: Ties = DEFAULT_TIES  # what each kind weighed in the community graph
 
 
 class _Stages:
@@ -115,7 +117,7 @@ def analyze(store: Store, *, hashtag: str | None = None, engine: str = "auto", s
             origin: str | None = None, window: int = DEFAULT_WINDOW,
             progress: Progress | None = None, thresholds: Thresholds = DEFAULT_THRESHOLDS,
             rule: VariantRule = DEFAULT_RULE, resolution: float = 1.0,
-            settle: bool = True) -> Analysis:
+            settle: bool = True, ties: Ties = DEFAULT_TIES) -> Analysis:
     """Run the whole analysis and write per-account results back to ``store``.
 
     Parameters
@@ -142,24 +144,30 @@ def analyze(store: Store, *, hashtag: str | None = None, engine: str = "auto", s
     settle
         Follow the engine with plurality passes (``settle.settled``) so each
         account sits with the community most of its ties are with.
+    ties
+        What a retweet, quote, reply and mention weigh in the community graph.
     """
     started = time.perf_counter()
     stage = _Stages(progress)
     tag = normalize_tag(hashtag) if hashtag else None
     with stage("read"):
         accounts = store.accounts()
-        retweets_all = _retweets(store)
-        mentions_all = _mentions(store)
+        tables = _interactions(store)
+        retweets_all = tables[EdgeKind.RETWEET]
         posts = _tag_posts(store, tag) if tag else None
         origin_key = _origin_key(accounts, origin) if origin else None
-        retweets = _retweets(store, tag) if tag else retweets_all
-        mentions = _mentions(store, tag) if tag else mentions_all
+        retweets = _interactions(store, tag, (EdgeKind.RETWEET,))[EdgeKind.RETWEET] \
+            if tag else retweets_all
+        mentions = _interactions(store, tag, (EdgeKind.MENTION,))[EdgeKind.MENTION] \
+            if tag else tables[EdgeKind.MENTION]
+        quotes = _interactions(store, tag, (EdgeKind.QUOTE,))[EdgeKind.QUOTE] \
+            if tag else tables[EdgeKind.QUOTE]
     with stage("projection"):
-        undirected = projection(retweets_all, mentions_all, directed=False)
+        undirected = community_graph(tables, ties)
         directed = projection(retweets, directed=True)
     with stage("communities"):
         partition = _run_engine(store, undirected, engine=engine, seed=seed,
-                                resolution=resolution)
+                                resolution=resolution, ties=ties)
         if settle:
             partition = settled(undirected, partition)
     with stage("pagerank"):
@@ -170,12 +178,13 @@ def analyze(store: Store, *, hashtag: str | None = None, engine: str = "auto", s
     if posts is not None:
         with stage("hijack"):
             found = hijack(posts, partition, accounts, hashtag=tag, origin=origin_key,
-                           endorsers=endorsers_of(retweets_all, origin_key if origin_key is not None
-                                                  else _earliest(posts)),
+                           endorsers=endorsers_of(retweets_all, owner := origin_key
+                                                  if origin_key is not None else _earliest(posts)),
+                           engagers=engagers_of(_engagement(tables), owner),
                            window=window, thresholds=thresholds)
     with stage("amplifiers"):
         table, top = _amplifiers(retweets, mentions, accounts, ranks, partition, cities, posts,
-                                 found, top=TOP_AMPLIFIERS)
+                                 found, top=TOP_AMPLIFIERS, quotes=quotes)
     spreading = None
     if tag is not None:
         with stage("spread"):
@@ -187,6 +196,7 @@ def analyze(store: Store, *, hashtag: str | None = None, engine: str = "auto", s
         store.write_results(_results(run, accounts, partition, ranks, table, roles, cities,
                                      summaries, meta={
                                          "engine": partition.engine, "seed": seed,
+                                         "ties": ties.text(),
                                          "hashtag": tag, "modularity": partition.modularity,
                                          "origin": found.origin if found else None,
                                          "window": window,
@@ -195,7 +205,7 @@ def analyze(store: Store, *, hashtag: str | None = None, engine: str = "auto", s
                     modularity=partition.modularity, partition=partition, communities=summaries,
                     pagerank=ranks, scores=table, amplifiers=top, cities=cities, hijack=found,
                     spread=spreading, timings=stage.timings,
-                    seconds=round(time.perf_counter() - started, 4))
+                    seconds=round(time.perf_counter() - started, 4), ties=ties)
 
 
 def analysis_json(a: Analysis) -> dict:
@@ -207,6 +217,7 @@ def analysis_json(a: Analysis) -> dict:
         "seconds": a.seconds,
         "timings": a.timings,
         "hijack": hijack_json(a.hijack) if a.hijack else None,
+        "ties": {kind.value: a.ties.of(kind) for kind in EdgeKind},
         "hashtag": "#" + a.hashtag if a.hashtag else None,
         "run": a.run,
         "amplifiers": [amplifier_json(x) for x in a.amplifiers[:10]],
@@ -243,14 +254,15 @@ def _earliest(posts: PostTable) -> int:
 
 
 def _run_engine(store: Store, p: Projection, *, engine: str, seed: int,
-                resolution: float = 1.0) -> Partition:
+                resolution: float = 1.0, ties: Ties = DEFAULT_TIES) -> Partition:
     if engine == "gds":
         if not hasattr(store, "gds"):  # only the Neo4j store carries a GDS client
             raise TagjackError(f"--engine gds runs inside Neo4j; {store.name} cannot",
                                hint="use --neo4j URI, or --engine leiden / louvain here")
         from tagjack.graph.analytics.gds import gds_partition  # the GDS client loads on use
 
-        return gds_partition(store, p, seed=seed, resolution=resolution)  # type: ignore[arg-type]
+        return gds_partition(store, p, seed=seed, resolution=resolution,  # type: ignore[arg-type]
+                             ties=ties)
     return communities(p, engine=engine, seed=seed, resolution=resolution)
 
 
@@ -270,11 +282,11 @@ def account_cities(evidence: GeoEvidence) -> AccountCities:
 
 def _amplifiers(retweets: EdgeTable, mentions: EdgeTable, accounts: AccountTable, ranks: PageRank,
                 partition: Partition, cities: AccountCities, posts: PostTable | None,
-                found: Hijack | None, *, top: int,
-                community: int | None = None) -> tuple[AmplifierTable, list[Amplifier]]:
+                found: Hijack | None, *, top: int, community: int | None = None,
+                quotes: EdgeTable | None = None) -> tuple[AmplifierTable, list[Amplifier]]:
     span = (int(posts.created_at.min()), int(posts.created_at.max())) \
         if posts is not None and len(posts) else None
-    table = amplifier_table(retweets, accounts, pagerank=ranks, mentions=mentions,
+    table = amplifier_table(retweets, accounts, pagerank=ranks, mentions=mentions, quotes=quotes,
                             partition=partition, cities=cities, span=span)
     after = post_order_after(posts, int(found.takeover_at.timestamp())) \
         if posts is not None and found is not None and found.takeover_at else None
@@ -348,21 +360,34 @@ def stored_cities(results: Results | None) -> AccountCities | None:
     return AccountCities.from_columns(results.keys[located], city[located], source, cities)
 
 
-def _retweets(store: Store, tag: str | None = None) -> EdgeTable:
-    """The retweet ties the analyses read: retweets and quotes, self-interactions left out."""
-    return edge_union(store.edges(EdgeKind.RETWEET, hashtag=tag),
-                      store.edges(EdgeKind.QUOTE, hashtag=tag))
+def _interactions(store: Store, tag: str | None = None,
+                  kinds: tuple[EdgeKind, ...] = tuple(EdgeKind)) -> dict[EdgeKind, EdgeTable]:
+    """The store's edges of ``kinds`` (all posts, or a tag's), self-interactions left out:
+    retweeting or replying to oneself says nothing of whom one sides with."""
+    return {kind: edge_union(store.edges(kind, hashtag=tag)) for kind in kinds}
 
 
-def _mentions(store: Store, tag: str | None = None) -> EdgeTable:
-    """The mention ties the analyses read, self-mentions left out."""
-    return edge_union(store.edges(EdgeKind.MENTION, hashtag=tag))
+def _engagement(tables: dict[EdgeKind, EdgeTable]) -> EdgeTable:
+    """Quotes and replies as one table: engagement, never endorsement."""
+    return edge_union(tables[EdgeKind.QUOTE], tables[EdgeKind.REPLY])
+
+
+def community_graph(tables: dict[EdgeKind, EdgeTable], ties: Ties) -> Projection:
+    """The undirected graph communities are found in: each kind weighted by ``ties``.
+
+    Kinds that weigh nothing are left out, so an account whose only ties are of those
+    kinds is in no community (its ties do not say where it belongs).
+    """
+    kinds = ties.kinds()
+    return projection(*(tables[k] for k in kinds), weights=tuple(ties.of(k) for k in kinds),
+                      directed=False)
 
 
 @dataclass
 class _Context:
     accounts: AccountTable
     retweets_all: EdgeTable
+    engagement_all: EdgeTable  # quotes and replies
     partition: Partition
     cities: AccountCities
     results: Results | None
@@ -370,15 +395,16 @@ class _Context:
 
 def _context(store: Store, *, engine: str = "auto", seed: int = 1, geo: bool = True) -> _Context:
     results = store.results()
-    retweets_all = _retweets(store)
+    tables = _interactions(store)
     partition = stored_partition(results)
     if partition is None:
-        undirected = projection(retweets_all, _mentions(store), directed=False)
+        undirected = community_graph(tables, DEFAULT_TIES)
         partition = settled(undirected, _run_engine(store, undirected, engine=engine, seed=seed))
     cities = stored_cities(results)
     if cities is None:
         cities = account_cities(store.geo_evidence()) if geo else AccountCities.empty()
-    return _Context(store.accounts(), retweets_all, partition, cities, results)
+    return _Context(store.accounts(), tables[EdgeKind.RETWEET], _engagement(tables), partition,
+                    cities, results)
 
 
 def hijack_report(store: Store, hashtag: str, *, origin: str | None = None,
@@ -389,7 +415,8 @@ def hijack_report(store: Store, hashtag: str, *, origin: str | None = None,
     ctx = _context(store, geo=False)
     origin_key = _origin_key(ctx.accounts, origin) if origin else _earliest(posts)
     return hijack(posts, ctx.partition, ctx.accounts, hashtag=tag, origin=origin_key,
-                  endorsers=endorsers_of(ctx.retweets_all, origin_key), window=window,
+                  endorsers=endorsers_of(ctx.retweets_all, origin_key),
+                  engagers=engagers_of(ctx.engagement_all, origin_key), window=window,
                   thresholds=thresholds)
 
 
@@ -400,16 +427,19 @@ def amplifier_rows(store: Store, hashtag: str | None = None, top: int = TOP_AMPL
     tag = normalize_tag(hashtag) if hashtag else None
     posts = _tag_posts(store, tag) if tag else None
     ctx = _context(store)
-    retweets = _retweets(store, tag) if tag else ctx.retweets_all
-    mentions = _mentions(store, tag)
+    retweets = _interactions(store, tag, (EdgeKind.RETWEET,))[EdgeKind.RETWEET] if tag \
+        else ctx.retweets_all
+    scoped = _interactions(store, tag, (EdgeKind.MENTION, EdgeKind.QUOTE))
     ranks = pagerank(projection(retweets, directed=True))
     found = None
     if posts is not None:
         origin_key = _origin_key(ctx.accounts, origin) if origin else _earliest(posts)
         found = hijack(posts, ctx.partition, ctx.accounts, hashtag=tag, origin=origin_key,
-                       endorsers=endorsers_of(ctx.retweets_all, origin_key), window=window)
-    _, rows = _amplifiers(retweets, mentions, ctx.accounts, ranks, ctx.partition, ctx.cities,
-                          posts, found, top=top, community=community)
+                       endorsers=endorsers_of(ctx.retweets_all, origin_key),
+                       engagers=engagers_of(ctx.engagement_all, origin_key), window=window)
+    _, rows = _amplifiers(retweets, scoped[EdgeKind.MENTION], ctx.accounts, ranks, ctx.partition,
+                          ctx.cities, posts, found, top=top, community=community,
+                          quotes=scoped[EdgeKind.QUOTE])
     return rows
 
 

@@ -22,7 +22,7 @@ from tagjack.graph.model import City, LocationSource, normalize_tag
 from tagjack.graph.store.base import PostTable
 from tagjack.graph.times import iso, utc
 
-RETWEET_KINDS = (1, 2)
+RETWEET_KINDS = (1,)  # KIND_CODES of a retweet; a quote is a post of its own
 SOURCES = tuple(LocationSource)
 PATTERN, COOCCURRENCE = "pattern", "cooccurrence"
 
@@ -382,7 +382,7 @@ def _tags_used(tables: Sequence[PostTable], tags: Sequence[str], cities: Account
 
 def transmissions(tables: Sequence[PostTable], cities: AccountCities, *,
                   union: tuple[PostTable, np.ndarray] | None = None) -> list[Transmission]:
-    """City -> city: retweets (and quotes) by accounts in one city of posts by accounts in another."""
+    """City -> city: retweets by accounts in one city of posts by accounts in another."""
     posts, _ = union or union_posts(tables)
     rt = np.isin(posts.kind, RETWEET_KINDS) & (posts.ref_author >= 0)
     source, target = cities.of(posts.ref_author[rt]), cities.of(posts.author[rt])

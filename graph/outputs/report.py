@@ -47,6 +47,7 @@ from tagjack.graph.analytics.hijack import (
     Hijack,
     community_summaries,
     endorsers_of,
+    engagers_of,
     hijack,
 )
 from tagjack.graph.analytics.influence import Amplifier, AmplifierTable, PageRank, pagerank
@@ -62,7 +63,7 @@ from tagjack.graph.analytics.pipeline import (
     _spread,
     _tag_posts,
 )
-from tagjack.graph.analytics.projection import projection
+from tagjack.graph.analytics.projection import edge_union, projection
 from tagjack.graph.analytics.spread import Spread
 from tagjack.graph.model import EdgeKind, normalize_tag
 from tagjack.graph.outputs.export import file_target, replacing
@@ -157,14 +158,16 @@ def report_data(store: Store, hashtag: str, *, top: int = TOP_AMPLIFIERS,
     origin_key = _origin(ctx.accounts, posts, origin, meta.get("origin") if same_tag else None)
     window = window or (int(meta["window"]) if same_tag and meta.get("window") else DEFAULT_WINDOW)
     found = hijack(posts, ctx.partition, ctx.accounts, hashtag=tag, origin=origin_key,
-                   endorsers=endorsers_of(ctx.retweets_all, origin_key), window=window)
+                   endorsers=endorsers_of(ctx.retweets_all, origin_key),
+                   engagers=engagers_of(ctx.engagement_all, origin_key), window=window)
     lap("hijack")
     retweets = tag_retweets(posts)
-    mentions = store.edges(EdgeKind.MENTION, hashtag=tag)
+    mentions = edge_union(store.edges(EdgeKind.MENTION, hashtag=tag))  # self-mentions left out
     ranks = _stored_pagerank(ctx.results) if same_tag else None
     ranks = ranks or pagerank(projection(retweets, directed=True))
     table, rows = _amplifiers(retweets, mentions, ctx.accounts, ranks, ctx.partition, ctx.cities,
-                              posts, found, top=top)
+                              posts, found, top=top,
+                              quotes=edge_union(store.edges(EdgeKind.QUOTE, hashtag=tag)))
     lap("amplifiers")
     spreading = _spread(store, tag, posts, ctx.cities, DEFAULT_RULE)
     lap("spread")
@@ -197,7 +200,8 @@ def _origin(accounts: AccountTable, posts: PostTable, given: str | None, stored:
 
 
 def tag_retweets(posts: PostTable) -> EdgeTable:
-    """Aggregated retweet (and quote) edges of the tag's posts, as ``Store.edges`` gives them.
+    """Aggregated retweet edges of the tag's posts, as ``Store.edges`` gives them, without
+    self-retweets (as the analyses read them).
 
     The tag's posts are read anyway, so this spares the store a second
     grouped read of the same rows (the largest read of a 1M-tweet case).
@@ -324,6 +328,17 @@ def _label(data: ReportData, community: int | None) -> str:
     return f"{community} · {c.label}" if c else str(community)
 
 
+def _engagement_sentence(rows: list, origin: str) -> str:
+    """" 38% of them engaged with @x instead: 2,260 quote or reply posts." or ""."""
+    engaged = sum(r.engaged for r in rows)
+    if not engaged:
+        return ""
+    share = engaged / max(sum(r.members for r in rows), 1)
+    posts = sum(r.engagement_posts for r in rows)
+    return (f" {_pct(share)} of them engaged with @{origin} instead: {posts:,} quote or reply "
+            f"{'post' if posts == 1 else 'posts'}.")
+
+
 def summary(data: ReportData) -> list[str]:
     """The plain-language sentences at the top of the page."""
     h, s = data.hijack, data.spread
@@ -342,7 +357,7 @@ def summary(data: ReportData) -> list[str]:
                        f"{elapsed((h.takeover_at - h.started_at).total_seconds())} later: "
                        f"{_pct(share)} of the tag's posts, while only {_pct(endorsement)} of "
                        f"{'its' if len(hijackers) == 1 else 'their'} members ever retweeted "
-                       f"@{h.origin}.")
+                       f"@{h.origin}." + _engagement_sentence(hijackers, h.origin))
         else:
             out.append(f"{who} posted {_pct(share)} of the tag's posts but never outposted the "
                        f"campaign in a {h.window // 60}-minute window.")
@@ -599,23 +614,28 @@ def tables(data: ReportData) -> dict[str, dict]:
             "note": _cut(len(h.timeline), len(windows), "windows")},
         "communities": {
             "columns": ["community", "role", "members", "tag posts", "share", "endorsement",
-                        "top accounts in the tag", "first tag post"],
-            "numeric": [2, 3, 4, 5],
+                        "engaged", "quotes + replies", "top accounts in the tag",
+                        "first tag post"],
+            "numeric": [2, 3, 4, 5, 6, 7],
             "rows": [[_label(data, r.community), r.role, f"{r.members:,}", f"{r.posts:,}",
-                      f"{r.share:.1%}", f"{r.endorsement:.1%}",
-                      ", ".join("@" + a for a in r.top_accounts),
+                      f"{r.share:.1%}", f"{r.endorsement:.1%}", f"{r.engagement:.1%}",
+                      f"{r.engagement_posts:,}", ", ".join("@" + a for a in r.top_accounts),
                       f"{_when(r.first_at)} by @{r.first_account}" if r.first_account else ""]
                      for r in h.communities[:TABLE_ROWS]],
             "note": _cut(len(h.communities), min(len(h.communities), TABLE_ROWS), "communities")
-            + " " + h.explanation + "."},
+            + " " + h.explanation + f". Endorsement: members who retweeted @{h.origin}; engaged: "
+            "members who quoted or replied to it, with how many such posts (a quote or a reply "
+            "may mock, so it is never endorsement)."},
         "amplifiers": {
             "columns": ["#", "account", "community", "city", "score", "retweets", "retweeters",
-                        "reach", "why"],
-            "numeric": [0, 4, 5, 6, 7],
+                        "quotes", "reach", "why"],
+            "numeric": [0, 4, 5, 6, 7, 8],
             "rows": [[str(a.rank), "@" + a.handle, _label(data, a.community), a.city or "",
                       f"{a.score:,.1f}", f"{a.retweets_received:,}", f"{a.unique_retweeters:,}",
-                      f"{a.reach:,}", a.reason] for a in data.amplifiers],
-            "note": ""},
+                      f"{a.quotes_received:,}", f"{a.reach:,}", a.reason]
+                     for a in data.amplifiers],
+            "note": "The score counts distinct retweeters; quotes are shown, not scored (a quote "
+                    "spreads a post even when it mocks it)."},
         "cities": {
             "columns": ["#", "city", "country", "first post", "first tag", "accounts", "posts",
                         "tags used"],

@@ -67,6 +67,7 @@ class Player:
         self.latest[world.ring_target] = []
         self.recent: list[Tweet] = []
         self.joined = bytearray(len(world.accounts))
+        self.dunk_due = bytearray(len(world.accounts))  # hijackers still to mock the origin
         self.recent_pos = 0
         self.call: Tweet | None = None
         plan = world.plan
@@ -183,10 +184,16 @@ class Player:
         author = group.author(self.nr)
         if group.label is not None and not self.joined[author]:
             self.joined[author] = 1
+            if group.kind == "hijack" and r.random() < self.w.plan.dunk:
+                self.dunk_due[author] = 1
             target = self._leader_post(group, author)
             if target is not None:  # one joins by retweeting a hub of one's community
                 self._posted(self._retweet(author, ms, target), group)
                 return
+        if self.dunk_due[author]:
+            self.dunk_due[author] = 0
+            self._dunk(author, ms, group)
+            return
         rt, quote, reply = KINDS.get(group.kind, KINDS["city"])
         u = r.random()
         if u < rt:
@@ -205,6 +212,16 @@ class Player:
                 self._posted(self._reply(author, ms, target, group), group)
                 return
         self._posted(self._original(author, ms, group), group)
+
+    def _dunk(self, author: int, ms: int, group: Group) -> None:
+        """A hijacker quotes or replies to the origin's latest tagged post, once, to mock it."""
+        target = self.latest_of(self.w.origin) or self.call
+        if target is None:
+            self._posted(self._original(author, ms, group), group)
+        elif self.r.random() < 0.5:
+            self._posted(self._quote(author, ms, target, group), group)
+        else:
+            self._posted(self._reply(author, ms, target, group), group)
 
     def _ring(self, group: Group, ms: int) -> None:
         """The ring: its members retweet the target's latest post, over and over."""

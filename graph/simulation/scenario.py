@@ -133,6 +133,9 @@ class Scenario:
     coordinates_rate: float = 0.3  # placed tweets that also carry coordinates
     duplicate_rate: float = 0.005  # deliveries that repeat an earlier tweet
     tweets_per_account: float = 8.0
+    # the dunk, as in the real event: this share of the hijackers quote or reply once to the
+    # origin's latest tagged post, to mock it (0 turns it off); truth does not change
+    dunk: float = 0.4
 
     def __post_init__(self) -> None:
         if not self.amplifiers or self.amplifiers[0] != self.hub:
@@ -152,6 +155,8 @@ class Scenario:
         if late or self.hijack_delay_minutes + 60 >= self.hours * 60:
             raise InputError(f"scenario: the hijack or cities {late} start after the collection ends",
                              hint="raise hours, or lower hijack_delay_minutes / delay_hours")
+        if not 0.0 <= self.dunk <= 1.0:
+            raise InputError("scenario: dunk is a share of the hijackers, from 0 to 1")
         if min(self.shares()) < 0 or sum(self.shares()) <= 0:
             raise InputError("scenario: shares must be non-negative, and not all zero")
 

@@ -127,7 +127,8 @@ STORE_STATEMENT_PARAMS: dict[str, frozenset[str]] = {
     "writeback/communities": frozenset({"rows", "run"}),
     "writeback/in_community": frozenset({"rows", "run"}),
     "writeback/run": frozenset({"run", "meta"}),
-    "gds/project": frozenset({"graph_name", "retweet_weight", "mention_weight"}),
+    "gds/project": frozenset({"graph_name", "retweet_weight", "quote_weight", "reply_weight",
+                              "mention_weight"}),
     "gds/account_ids": frozenset({"node_ids"}),
 }
 

@@ -9,7 +9,8 @@ import pytest
 from neo4j_server import neo4j_settings, wipe
 from tagjack.graph.analytics.communities import leiden
 from tagjack.graph.analytics.gds import gds_partition
-from tagjack.graph.analytics.projection import projection
+from tagjack.graph.analytics.pipeline import community_graph
+from tagjack.graph.analytics.projection import DEFAULT_TIES, edge_union, projection
 from tagjack.graph.ingest.batches import RejectsFile, load_records
 from tagjack.graph.ingest.readers.v1 import read_v1
 from tagjack.graph.model import EdgeKind
@@ -32,8 +33,8 @@ def loaded(tmp_path_factory):
         _wipe(store)
         load_records(store, read_v1(folder / "tweets.jsonl"),
                      rejects=RejectsFile(folder / "rejects.jsonl"))
-        p = projection(store.edges(EdgeKind.RETWEET), store.edges(EdgeKind.MENTION),
-                       directed=False)
+        # the graph the other engines get, with the same default ties
+        p = community_graph({k: edge_union(store.edges(k)) for k in EdgeKind}, DEFAULT_TIES)
         yield store, p
         _wipe(store)
 

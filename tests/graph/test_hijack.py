@@ -15,6 +15,7 @@ from tagjack.graph.analytics.hijack import (
     WindowCount,
     community_shares,
     community_summaries,
+    engagers_of,
     hijack,
     hijack_json,
     origin_of,
@@ -88,11 +89,37 @@ def test_endorsement_is_the_share_of_members_who_retweeted_the_origin():
     assert rows[0].first_account == "a" and rows[0].first_at.minute == 0
 
 
+def edges(rows: list[tuple[int, int, int]]) -> EdgeTable:
+    """rows of (source, target, weight)."""
+    a = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    return EdgeTable(a[:, 0], a[:, 1], a[:, 2], np.zeros(len(a), np.int64), np.zeros(len(a), np.int64))
+
+
+def test_engagement_is_quotes_and_replies_to_the_origin_apart_from_endorsement():
+    """The dunk: hijackers quote and reply to the origin; that is never endorsement."""
+    table = posts([(1, 0, ORIGINAL, -1), (2, 1, RETWEET, 1), (6, 3, ORIGINAL, -1)])
+    part = partition({0: [1, 2, 3, 4, 5], 1: [6, 7]})
+    # quotes and replies (one table): 6 quoted the origin twice, 7 replied once, 2 once;
+    # 1's reply to itself and 6's quote of 2 are no engagement with the origin
+    keys, times = engagers_of(edges([(6, 1, 2), (7, 1, 1), (2, 1, 1), (1, 1, 3), (6, 2, 1)]), 1)
+    assert (keys.tolist(), times.tolist()) == ([2, 6, 7], [1, 2, 1])
+    rows = {r.community: r for r in community_shares(table, part, accounts(list("abcdefg")),
+                                                     endorsers=np.array([2]),
+                                                     engagers=(keys, times))}
+    assert (rows[1].endorsers, rows[1].engaged, rows[1].engagement, rows[1].engagement_posts) == \
+        (0, 2, 1.0, 3)
+    assert (rows[0].endorsers, rows[0].engaged, rows[0].engagement_posts) == (1, 1, 1)
+    found = hijack(table, part, accounts(list("abcdefg")), hashtag="t", origin=1,
+                   endorsers=np.array([2]), engagers=(keys, times))
+    doc = {c["community"]: c for c in hijack_json(found)["communities"]}
+    assert (doc[1]["engaged"], doc[1]["engagement"], doc[1]["engagement_posts"]) == (2, 1.0, 3)
+
+
 def share(community: int, share: float, endorsement: float):
     from tagjack.graph.analytics.hijack import CommunityShare
 
     return CommunityShare(community, 10, int(share * 100), share, 1, int(endorsement * 10),
-                          endorsement, [], None, None, OTHER)
+                          endorsement, 0, 0.0, 0, [], None, None, OTHER)
 
 
 def test_hijackers_post_much_and_endorse_little():

@@ -465,3 +465,34 @@ def test_bad_arguments_are_user_errors(tmp_path):
         simulate(tmp_path, tweets=1_000, fmt="xml")
     with pytest.raises(InputError, match="too few tweets"):
         simulate(tmp_path, tweets=10)
+
+
+def test_the_dunk_quotes_and_replies_to_the_origin_and_can_be_turned_off(tmp_path):
+    """Hijackers mock the origin's call (as in the real event); truth stays the same."""
+    def at_origin(folder):
+        truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+        hijackers = {h for h, label in truth["communities"].items()
+                     if label in truth["hijacker_labels"]}
+        found = Counter()
+        with (folder / "tweets.jsonl").open("rb") as fh:
+            for t in map(orjson.loads, fh):
+                if t["user"]["screen_name"] not in hijackers:
+                    continue
+                if t.get("quoted_status", {}).get("user", {}).get("screen_name") == "NYPDnews":
+                    found["quote"] += 1
+                if t.get("in_reply_to_screen_name") == "NYPDnews":
+                    found["reply"] += 1
+        return truth, found
+
+    with_dunk, found = at_origin(_played(tmp_path / "on", Scenario()))
+    without, quiet = at_origin(_played(tmp_path / "off", Scenario(dunk=0.0)))
+    assert found["quote"] >= 20 and found["reply"] >= 20
+    assert quiet["quote"] + quiet["reply"] < (found["quote"] + found["reply"]) / 5
+    assert with_dunk["hijacker_labels"] == without["hijacker_labels"]
+    with pytest.raises(InputError, match="dunk"):
+        Scenario(dunk=1.5)
+
+
+def _played(folder, plan):
+    simulate(folder, tweets=4_000, seed=5, scenario=plan)
+    return folder
