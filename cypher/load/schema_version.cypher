@@ -1,4 +1,5 @@
-// load/schema_version.cypher: mark the database as holding tagjack's graph model $version
-// (written with every batch, so an older tagjack's data is never read as this version's).
+// load/schema_version.cypher: mark the database as holding tagjack's graph model $version, with
+// every batch, so an older tagjack's data is never read as this version's. The uniqueness
+// constraint keeps concurrent loads to one node; a marker already there is only matched.
 MERGE (s:Schema {id: 'tagjack'})
-SET s.version = $version
+  ON CREATE SET s.version = $version

@@ -88,6 +88,15 @@ def test_hijackers_and_takeover_match_truth(case):
     error = abs((h.takeover_at - planted).total_seconds())
     print(f"takeover {h.takeover_at:%H:%M}, truth {planted:%H:%M}, error {error:.0f} s")
     assert error <= h.window
+    # the simulator's hijackers mock the origin (the dunk): they must keep their role
+    names = handles_of(store.accounts(), found.partition.keys)
+    community = dict(zip(names, found.partition.membership.tolist(), strict=True))
+    planted_hijackers = [a for a, label in truth["communities"].items()
+                         if label in truth["hijacker_labels"]]
+    recall = sum(community.get(a) in h.hijacker_communities
+                 for a in planted_hijackers) / len(planted_hijackers)
+    print(f"hijacker role recall {recall:.3f}")
+    assert recall >= 0.9
 
 
 def test_amplifier_precision_at_10(case):

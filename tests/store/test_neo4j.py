@@ -213,7 +213,7 @@ def test_schema_is_applied_idempotently(tmp_path):
             found = {r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name")}
             indexes = {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
     assert {"account_id", "post_id", "hashtag_tag", "city_id", "community_run_id",
-            "run_id"} <= found
+            "run_id", "schema_id"} <= found
     assert {"post_created_at", "account_handle", "account_community"} <= indexes
 
 
