@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tagjack.graph.analytics.communities import Partition, leiden, louvain
-from tagjack.graph.analytics.projection import Projection, projection
+from tagjack.graph.analytics.pipeline import community_graph
+from tagjack.graph.analytics.projection import DEFAULT_TIES, Projection, edge_union
 from tagjack.graph.model import EdgeKind
 from tagjack.graph.store.sqlite import SqliteStore
 
@@ -36,7 +37,8 @@ def bench_communities(tweets: int, *, work: Path = WORK, seed: int = SEED,
     db = loaded_store(work, tweets, seed)
     started = time.perf_counter()
     with SqliteStore(db) as store:
-        p = projection(store.edges(EdgeKind.RETWEET), store.edges(EdgeKind.MENTION), directed=False)
+        # the graph analyze gives the engines: each kind weighted by the default ties
+        p = community_graph({k: edge_union(store.edges(k)) for k in EdgeKind}, DEFAULT_TIES)
     built = time.perf_counter() - started
     fast = engine_run(leiden, p, seed=1, timeout=timeout)
     slow = engine_run(louvain, p, seed=1, timeout=timeout)
