@@ -121,6 +121,25 @@ class PostTable:
 
 
 @dataclass(frozen=True)
+class ActionTable:
+    """Posts of one kind that refer to another post (retweets, replies), one row each.
+
+    ``target`` numbers the referred-to posts densely, ``targets[target[i]]`` being the
+    post id; ``id_number`` is the acting post's id as an integer (-1 when the id is not
+    a number), from which Twitter ids give the time to the millisecond.
+    """
+
+    account: np.ndarray  # int64 account keys
+    target: np.ndarray  # int64, index into targets
+    id_number: np.ndarray  # int64
+    created_at: np.ndarray  # int64 epoch seconds UTC
+    targets: list[str]
+
+    def __len__(self) -> int:
+        return len(self.account)
+
+
+@dataclass(frozen=True)
 class GeoEvidence:
     """What the data says of where accounts are (geo.py turns it into cities)."""
 
@@ -195,6 +214,13 @@ class Store(Protocol):
 
         Keyed by the tags as given (any case, '#' optional); a tag without posts
         gets an empty table. Spread reads a tag and its variants this way.
+        """
+        ...
+
+    def actions(self, kind: PostKind, *, hashtag: str | None = None) -> ActionTable:
+        """Posts of ``kind`` (retweet, reply) with the post they refer to: who, what, when.
+
+        Only posts whose referred-to post id is known; over all posts or those tagged ``hashtag``.
         """
         ...
 

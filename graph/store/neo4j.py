@@ -56,6 +56,7 @@ from tagjack.graph.model import AccountEdge, EdgeKind, Place, Post, PostKind, no
 from tagjack.graph.store.base import (
     KIND_CODES,
     AccountTable,
+    ActionTable,
     Batch,
     BatchCounts,
     CityRow,
@@ -92,6 +93,8 @@ READ_EDGE_STATEMENTS = {kind: f"read/{name}" for kind, name in EDGE_TYPES.items(
 READ_TAGGED_EDGE_STATEMENTS = {kind: f"read/tagged_{name}" for kind, name in EDGE_TYPES.items()}
 KIND_BY_NAME: dict[str, int] = {k.value: code for k, code in KIND_CODES.items()}
 CLEAR_ALL = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS"
+REFERENCE_TYPES: dict[PostKind, str] = {PostKind.RETWEET: "RETWEETS", PostKind.QUOTE: "QUOTES",
+                                        PostKind.REPLY: "REPLIES_TO"}
 
 # Display labels for the Browser (see display_labels and cypher/browser/style.grass).
 COMMUNITY_LABELS = tuple(f"C{i}" for i in range(12))
@@ -391,6 +394,23 @@ class Neo4jStore:
             tables[t] = PostTable(author=author[part], created_at=created[part], kind=kind[part],
                                   ref_author=ref[part], reply_author=reply[part])
         return {t: tables[normalize_tag(t)] for t in tags}
+
+    def actions(self, kind: PostKind, *, hashtag: str | None = None) -> ActionTable:
+        params = {"kind": kind.value, "type": REFERENCE_TYPES[kind]}
+        if hashtag is None:
+            rows = self._read("read/actions", **params)
+        else:
+            rows = self._read("read/tagged_actions", tag=normalize_tag(hashtag), **params)
+        numbered: dict[str, int] = {}
+        target = np.fromiter((numbered.setdefault(r[1], len(numbered)) for r in rows),
+                             dtype=np.int64, count=len(rows))
+        return ActionTable(
+            account=self.keys_of(r[0] for r in rows),
+            target=target,
+            id_number=np.fromiter((_id_number(r[2]) for r in rows), dtype=np.int64, count=len(rows)),
+            created_at=_ints(r[3] for r in rows),
+            targets=list(numbered),
+        )
 
     def hashtags(self) -> list[HashtagUse]:
         return [HashtagUse(*r) for r in self._read("read/hashtags")]
@@ -705,6 +725,14 @@ def _optional_keys(keys: _Keys, ids: Iterable[str | None], count: int) -> np.nda
 
 def _ints(values: Iterable[int]) -> np.ndarray:
     return np.fromiter(values, dtype=np.int64)
+
+
+def _id_number(post_id: str) -> int:
+    """The id as a 64-bit integer if it is one as written (tweet ids are), else -1."""
+    if post_id.isascii() and post_id.lstrip("-").isdigit() and str(int(post_id)) == post_id \
+            and -(1 << 63) <= int(post_id) < 1 << 63:
+        return int(post_id)
+    return -1
 
 
 def _nullable(values: np.ndarray) -> list[int | None]:

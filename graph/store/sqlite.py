@@ -20,6 +20,7 @@ from tagjack.graph.model import EdgeKind, Place, PostKind, normalize_tag
 from tagjack.graph.store.base import (
     KIND_CODES,
     AccountTable,
+    ActionTable,
     Batch,
     BatchCounts,
     CityRow,
@@ -72,6 +73,9 @@ EDGE_CONCAT = ("count(*), group_concat(source), group_concat(target), group_conc
 POST_CONCAT = ("count(*), group_concat(p.pk), group_concat(p.author), group_concat(p.created_at), "
                "group_concat(p.kind), group_concat(coalesce(p.ref_author, -1)), "
                "group_concat(coalesce(p.reply_author, -1))")
+# an id that is a 64-bit integer as written (tweet ids are), else -1
+ID_NUMBER = ("CASE WHEN CAST(CAST(p.id AS INTEGER) AS TEXT) = p.id THEN CAST(p.id AS INTEGER) "
+             "ELSE -1 END")
 # SQLite result codes a user can act on (free space, permissions, another writer), not bugs
 CANNOT_WRITE = frozenset({sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR,
                           sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN,
@@ -279,6 +283,24 @@ class SqliteStore:
     def _pk_ranges(self) -> list[tuple[int, int]]:
         top = self._one("SELECT coalesce(max(pk), 0) FROM posts")
         return [(low, low + POST_RANGE) for low in range(0, top + 1, POST_RANGE)]
+
+    def actions(self, kind: PostKind, *, hashtag: str | None = None) -> ActionTable:
+        """Rows in (target, created_at) order; targets numbered in post id order."""
+        if hashtag is None:
+            scope, params = "posts p WHERE", (KIND_CODES[kind],)
+        else:
+            scope = "post_tags t JOIN posts p ON p.pk = t.post WHERE t.tag = ? AND"
+            params = (normalize_tag(hashtag), KIND_CODES[kind])
+        chosen = f"FROM {scope} p.kind = ? AND p.ref_id IS NOT NULL"
+        (n, *texts), = self.db.execute(
+            "SELECT count(*), group_concat(account), group_concat(target), group_concat(id_number), "
+            "group_concat(created_at) FROM (SELECT p.author AS account, "
+            f"dense_rank() OVER (ORDER BY p.ref_id) - 1 AS target, {ID_NUMBER} AS id_number, "
+            f"p.created_at AS created_at {chosen} ORDER BY p.ref_id, p.created_at, p.pk)", params)
+        account, target, id_number, created_at = _int_rows(n, texts)
+        targets = [r[0] for r in self.db.execute(
+            f"SELECT DISTINCT p.ref_id {chosen} ORDER BY p.ref_id", params)]
+        return ActionTable(account, target, id_number, created_at, targets)
 
     def hashtags(self) -> list[HashtagUse]:
         rows = self.db.execute(

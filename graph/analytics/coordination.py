@@ -1,0 +1,346 @@
+"""Coordinated amplification: co-action networks, and coordination told from coincidence.
+
+Two accounts are linked when they do the same thing (retweet the same post, reply to the same
+post) within a time window, weighted by how often: the co-action networks of Graham et al.'s
+coordination-network-toolkit (QUT Digital Observatory), of CooRnet (Giglietto et al., 2020)
+and CooRTweet (Righetti & Balluff, 2023), and of Pacheco et al., "Uncovering Coordinated
+Networks on Social Media: Methods and Case Studies", ICWSM 2021.
+
+``co_action_edges`` is the plain network, edge for edge the toolkit's (1.5.2): its directed
+weight u -> v counts u's posts that have a post of v on the same target within the window
+(inclusive, in seconds from the tweet id's snowflake time); an undirected pair gets the
+larger of its two directions. It is found by a windowed sweep over each target's actions in
+time order, so a post retweeted 10,000 times in a day yields only the pairs that fall within
+the window of each other, never all 50 million.
+
+Plain co-retweeting also links organic accounts that retweet a viral post in the same minute.
+``coordination`` tests each pair against chance: the number of distinct posts on which the
+two acted within the window, against a null in which the times of each post's actions are
+shuffled among its actors (so a pair that meets on a post whose retweets all came in one
+burst gets no credit). Under that null the pair meets on post p with probability q_p, the
+share of p's action pairs (of different accounts) that fall within the window; over the posts
+both acted on, the meetings are Poisson with mean sum(q_p). Pairs whose Benjamini-Hochberg
+adjusted p-value is at most ``alpha`` are coordinated; the connected components of those
+pairs are the coordinated groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+from scipy.stats import poisson
+from tagjack.graph.store.base import ActionTable
+
+TWEPOCH_MS = 1288834974657  # Twitter's snowflake epoch
+PAIR_CHUNK = 4_000_000  # in-window action pairs swept at once: bounds memory on viral posts
+TOP_POSTS = 10
+
+
+@dataclass(frozen=True)
+class CoActionEdges:
+    """An undirected co-action network: ``source < target`` (account keys), one row per pair."""
+
+    source: np.ndarray  # int64 account keys
+    target: np.ndarray
+    weight: np.ndarray  # int64: the larger of the two directed weights
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+
+@dataclass(frozen=True)
+class PairTests:
+    """The co-action pairs tested against chance, aligned with the network's rows."""
+
+    posts: np.ndarray  # int64: distinct targets the pair acted on within the window
+    expected: np.ndarray  # float64: expected such targets under time shuffling
+    p_value: np.ndarray  # float64
+    q_value: np.ndarray  # float64: Benjamini-Hochberg adjusted
+    significant: np.ndarray  # bool
+
+
+@dataclass(frozen=True)
+class PushedPost:
+    post_id: str
+    members: int  # members who acted on it within the window of another member
+    first_at: float  # seconds since Twitter's epoch
+
+
+@dataclass(frozen=True)
+class CoordinatedGroup:
+    """Accounts linked by coordinated pairs (a connected component), numbered by size."""
+
+    id: int
+    members: list[int]  # account keys
+    pairs: int  # coordinated pairs within the group
+    posts_together: int  # sum over its pairs of distinct posts acted on together
+    expected: float  # that sum's expectation under time shuffling
+    p_value: float  # Poisson chance of as many meetings by coincidence
+    z: float
+    posts: list[PushedPost]  # what it pushed, most members first (at most TOP_POSTS)
+    pushed: int  # all posts at least two members acted on within the window
+    median_gap_s: float  # between consecutive members' actions on a pushed post
+    coordinated_share: float  # of members' actions: within the window of another member's
+
+
+@dataclass(frozen=True)
+class Coordination:
+    window: float
+    min_weight: int
+    alpha: float
+    network: CoActionEdges
+    tests: PairTests
+    groups: list[CoordinatedGroup]
+
+    def partners(self) -> dict[int, tuple[int, int]]:
+        """Account key -> (coordinated partners, group id), for the accounts in a group."""
+        sig = self.tests.significant
+        degree: dict[int, int] = {}
+        for a in np.concatenate([self.network.source[sig], self.network.target[sig]]).tolist():
+            degree[a] = degree.get(a, 0) + 1
+        return {m: (degree[m], g.id) for g in self.groups for m in g.members}
+
+
+def action_seconds(actions: ActionTable) -> np.ndarray:
+    """Each action's time in seconds since Twitter's epoch, to the millisecond where possible.
+
+    A tweet id holds its creation time in milliseconds (snowflake); the toolkit reads it as
+    ``(id >> 22) / 1000``, and so does this, for ids whose time agrees with ``created_at``
+    (to the second). Other ids (simulated, pre-2010, other platforms) fall back to
+    ``created_at``.
+    """
+    snow_ms = np.where(actions.id_number > 0, actions.id_number >> 22, -1)
+    agrees = (snow_ms >= 0) & (np.abs((snow_ms + TWEPOCH_MS) // 1000 - actions.created_at) <= 1)
+    return np.where(agrees, snow_ms / 1000.0, actions.created_at - TWEPOCH_MS / 1000.0)
+
+
+class _Sweep:
+    """Actions sorted by (target, time), with each action's window [lo, hi) of same-target actions."""
+
+    def __init__(self, account: np.ndarray, target: np.ndarray, seconds: np.ndarray,
+                 window: float) -> None:
+        order = np.lexsort((seconds, target))
+        self.order = order
+        self.keys, self.user = np.unique(account[order], return_inverse=True)
+        self.target = target[order]
+        self.seconds = seconds[order]
+        times = np.unique(self.seconds)
+        width = np.int64(len(times) + 1)
+        rank = np.searchsorted(times, self.seconds)
+        # float bounds, as SQLite's "between t - w and t + w" computes them
+        low = np.searchsorted(times, self.seconds - window, side="left")
+        high = np.searchsorted(times, self.seconds + window, side="right")
+        key = self.target * width + rank
+        self.lo = np.searchsorted(key, self.target * width + low, side="left")
+        self.hi = np.searchsorted(key, self.target * width + high, side="left")
+
+    def pairs(self) -> Sequence[tuple[np.ndarray, np.ndarray]]:
+        """(i, j) action pairs within the window of each other, i != j, in bounded chunks."""
+        counts = self.hi - self.lo
+        ends = np.cumsum(counts)
+        start = 0
+        while start < len(counts):
+            base = ends[start] - counts[start]
+            stop = int(np.searchsorted(ends, base + PAIR_CHUNK, side="right"))
+            stop = max(stop, start + 1)
+            n = counts[start:stop]
+            i = np.repeat(np.arange(start, stop, dtype=np.int64), n)
+            offsets = np.arange(len(i), dtype=np.int64) - np.repeat(np.cumsum(n) - n, n)
+            j = self.lo[i] + offsets
+            yield i, j
+            start = stop
+
+
+def co_action_edges(actions: ActionTable, *, window: float = 60, min_weight: int = 2
+                    ) -> CoActionEdges:
+    """The plain co-action network (the toolkit's), undirected as the larger direction.
+
+    Parameters
+    ----------
+    window : seconds; two actions on one target at most this far apart co-occur
+    min_weight : pairs below this weight are left out
+    """
+    network, _, _ = _network(_Sweep(actions.account, actions.target, action_seconds(actions), window),
+                             min_weight)
+    return network
+
+
+def _network(sweep: _Sweep, min_weight: int) -> tuple[CoActionEdges, np.ndarray, np.ndarray]:
+    """The network; its in-window (target, pair) incidences as ``pair * targets + target``;
+    per target, the ordered in-window pairs of actions by different accounts."""
+    n = np.int64(len(sweep.keys))
+    directed: list[tuple[np.ndarray, np.ndarray]] = []
+    met: list[np.ndarray] = []
+    n_targets = np.int64(sweep.target.max() + 1 if len(sweep.target) else 1)
+    within = np.zeros(n_targets, dtype=np.float64)
+    for i, j in sweep.pairs():
+        u, v = sweep.user[i], sweep.user[j]
+        other = u != v
+        i, u, v = i[other], u[other], v[other]
+        within += np.bincount(sweep.target[i], minlength=n_targets)
+        # one action counts once toward u -> v however many of v's actions it meets
+        action_pairs = np.unique(i * n + v)
+        u_of = sweep.user[action_pairs // n]
+        keys, counts = np.unique(u_of * n + action_pairs % n, return_counts=True)
+        directed.append((keys, counts))
+        low, high = np.minimum(u, v), np.maximum(u, v)
+        met.append(np.unique((low * n + high) * n_targets + sweep.target[i]))
+    if directed:
+        keys = np.concatenate([k for k, _ in directed])
+        counts = np.concatenate([c for _, c in directed])
+        keys, inverse = np.unique(keys, return_inverse=True)
+        counts = np.bincount(inverse, weights=counts).astype(np.int64)
+    else:
+        keys = counts = np.empty(0, dtype=np.int64)
+    u, v = keys // n, keys % n
+    low, high = np.minimum(u, v), np.maximum(u, v)
+    pair, inverse = np.unique(low * n + high, return_inverse=True)
+    weight = np.zeros(len(pair), dtype=np.int64)
+    np.maximum.at(weight, inverse, counts)
+    keep = weight >= min_weight
+    pair, weight = pair[keep], weight[keep]
+    incidences = np.unique(np.concatenate(met)) if met else np.empty(0, dtype=np.int64)
+    edges = CoActionEdges(sweep.keys[pair // n], sweep.keys[pair % n], weight)
+    return edges, incidences, within
+
+
+def coordination(actions: ActionTable, *, window: float = 60, min_weight: int = 2,
+                 alpha: float = 0.01) -> Coordination:
+    """The co-action network, each pair tested against chance, and the coordinated groups.
+
+    Parameters
+    ----------
+    window : seconds; two actions on one target at most this far apart co-occur
+    min_weight : pairs below this weight are left out, and a coordinated pair acted
+        together on at least this many distinct posts
+    alpha : false discovery rate (Benjamini-Hochberg) over the pairs tested
+
+    Returns
+    -------
+    Coordination: the plain network (``co_action_edges``), its tests, and the groups.
+    """
+    seconds = action_seconds(actions)
+    sweep = _Sweep(actions.account, actions.target, seconds, window)
+    network, incidences, within = _network(sweep, min_weight)
+    n = np.int64(len(sweep.keys))
+    n_targets = np.int64(sweep.target.max() + 1 if len(sweep.target) else 1)
+    low = np.searchsorted(sweep.keys, network.source)
+    high = np.searchsorted(sweep.keys, network.target)
+    pair_of_incidence = incidences // n_targets
+    posts = _count_in(pair_of_incidence, low * n + high)
+    expected = _expected_meetings(sweep, low, high, _meet_chance(sweep, within))
+    p_value = poisson.sf(posts - 1, expected)
+    q_value = _benjamini_hochberg(p_value)
+    significant = (q_value <= alpha) & (posts >= min_weight)
+    tests = PairTests(posts, expected, p_value, q_value, significant)
+    groups = _groups(sweep, network, tests, low, high, actions.targets)
+    return Coordination(window, min_weight, alpha, network, tests, groups)
+
+
+def _count_in(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """How many times each of ``wanted`` occurs in ``sorted_values``."""
+    return (np.searchsorted(sorted_values, wanted, side="right")
+            - np.searchsorted(sorted_values, wanted, side="left")).astype(np.int64)
+
+
+def _meet_chance(sweep: _Sweep, within: np.ndarray) -> np.ndarray:
+    """Per target: the share of its action pairs (different accounts) within the window."""
+    n_targets = len(within)
+    actions = np.bincount(sweep.target, minlength=n_targets).astype(np.float64)
+    per_user = np.unique(sweep.target * np.int64(len(sweep.keys)) + sweep.user, return_counts=True)
+    same = np.bincount(per_user[0] // len(sweep.keys), weights=per_user[1].astype(np.float64) ** 2,
+                       minlength=n_targets)
+    total = actions ** 2 - same  # ordered pairs of actions by different accounts
+    return np.divide(within, total, out=np.zeros(n_targets), where=total > 0)
+
+
+def _expected_meetings(sweep: _Sweep, low: np.ndarray, high: np.ndarray, q: np.ndarray
+                       ) -> np.ndarray:
+    """Per pair: the sum of q_p over the targets both accounts acted on."""
+    if not len(low):
+        return np.empty(0, dtype=np.float64)
+    acted = sparse.csr_matrix((np.ones(len(sweep.user)), (sweep.user, sweep.target)),
+                              shape=(len(sweep.keys), len(q)))
+    acted.data[:] = 1.0  # repeats summed by the constructor: an account acted, or not
+    weighted = acted @ sparse.diags(q)
+    out = np.empty(len(low), dtype=np.float64)
+    step = 20_000
+    for start in range(0, len(low), step):
+        a = acted[low[start:start + step]]
+        b = weighted[high[start:start + step]]
+        out[start:start + step] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+    return out
+
+
+def _benjamini_hochberg(p: np.ndarray) -> np.ndarray:
+    if not len(p):
+        return p.copy()
+    order = np.argsort(p)
+    ranked = p[order] * len(p) / np.arange(1, len(p) + 1)
+    adjusted = np.minimum.accumulate(ranked[::-1])[::-1]
+    out = np.empty_like(p)
+    out[order] = np.minimum(adjusted, 1.0)
+    return out
+
+
+def _groups(sweep: _Sweep, network: CoActionEdges, tests: PairTests, low: np.ndarray,
+            high: np.ndarray, targets: list[str]) -> list[CoordinatedGroup]:
+    sig = tests.significant
+    if not sig.any():
+        return []
+    n = len(sweep.keys)
+    graph = sparse.coo_matrix((np.ones(int(sig.sum())), (low[sig], high[sig])), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    in_group = np.zeros(n, dtype=bool)
+    in_group[low[sig]] = in_group[high[sig]] = True
+    labels, sizes = np.unique(label[in_group], return_counts=True)
+    order = sorted(range(len(labels)), key=lambda k: (-sizes[k], int(labels[k])))
+    edge_label = label[low[sig]]
+    groups = []
+    for number, k in enumerate(order):
+        members = np.flatnonzero(in_group & (label == labels[k]))
+        mine = edge_label == labels[k]
+        observed = int(tests.posts[sig][mine].sum())
+        expected = float(tests.expected[sig][mine].sum())
+        groups.append(_group(number, sweep, members, int(mine.sum()), observed, expected, targets))
+    return groups
+
+
+def _group(number: int, sweep: _Sweep, members: np.ndarray, pairs: int, observed: int,
+           expected: float, targets: list[str]) -> CoordinatedGroup:
+    """Timing and posts of one group, from its members' actions alone."""
+    mine = np.isin(sweep.user, members)
+    idx = np.flatnonzero(mine)
+    coordinated = np.zeros(len(sweep.user), dtype=bool)
+    gaps: list[np.ndarray] = []
+    pushed: dict[int, set[int]] = {}
+    for start in idx.tolist():
+        lo, hi = sweep.lo[start], sweep.hi[start]
+        near = np.arange(lo, hi)
+        near = near[mine[near] & (sweep.user[near] != sweep.user[start])]
+        if len(near):
+            coordinated[start] = True
+            pushed.setdefault(int(sweep.target[start]), set()).add(int(sweep.user[start]))
+    for t in pushed:
+        at = np.sort(sweep.seconds[idx[(sweep.target[idx] == t) & coordinated[idx]]])
+        gaps.append(np.diff(at))
+    first = {t: float(sweep.seconds[idx[(sweep.target[idx] == t)]].min()) for t in pushed}
+    ranked = sorted(pushed, key=lambda t: (-len(pushed[t]), first[t]))
+    all_gaps = np.concatenate(gaps) if gaps else np.empty(0)
+    return CoordinatedGroup(
+        id=number,
+        members=sweep.keys[members].tolist(),
+        pairs=pairs,
+        posts_together=observed,
+        expected=expected,
+        p_value=float(poisson.sf(observed - 1, expected)),
+        z=(observed - expected) / np.sqrt(expected) if expected > 0 else float("inf"),
+        posts=[PushedPost(targets[t], len(pushed[t]), first[t]) for t in ranked[:TOP_POSTS]],
+        pushed=len(pushed),
+        median_gap_s=float(np.median(all_gaps)) if len(all_gaps) else 0.0,
+        coordinated_share=float(coordinated[idx].mean()) if len(idx) else 0.0,
+    )
