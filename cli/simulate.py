@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -23,13 +24,18 @@ def simulate(
     seed: SeedOption = 1,
     scenario: Annotated[Path | None, typer.Option(
         help="Scenario file (JSON or TOML) to change defaults.")] = None,
+    coordinated: Annotated[int, typer.Option(
+        "--coordinated", min=0,
+        help="Plant a coordinated group of this many hijack accounts (truth.json lists them).")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Simulate a #MyNYPD-like hijack spreading across cities, with ground truth."""
     if fmt not in SIM_FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(SIM_FORMATS)}", param_hint="--format")
     with user_errors():
-        case = Scenario.from_file(scenario) if scenario else None
+        case = Scenario.from_file(scenario) if scenario else Scenario()
+        if coordinated:
+            case = replace(case, coordinated_size=coordinated)
         with Progress(TextColumn("simulate"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, disable=quiet) as progress:
             task = progress.add_task("simulate", total=tweets)

@@ -27,7 +27,7 @@ pairs are the coordinated groups.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -92,6 +92,8 @@ class Coordination:
     window: float
     min_weight: int
     alpha: float
+    min_share: float
+    max_gap: float
     network: CoActionEdges
     tests: PairTests
     groups: list[CoordinatedGroup]
@@ -209,7 +211,8 @@ def _network(sweep: _Sweep, min_weight: int) -> tuple[CoActionEdges, np.ndarray,
 
 
 def coordination(actions: ActionTable, *, window: float = 60, min_weight: int = 2,
-                 alpha: float = 0.01) -> Coordination:
+                 alpha: float = 0.001, min_share: float = 0.5, max_gap: float | None = None
+                 ) -> Coordination:
     """The co-action network, each pair tested against chance, and the coordinated groups.
 
     Parameters
@@ -218,6 +221,14 @@ def coordination(actions: ActionTable, *, window: float = 60, min_weight: int = 
     min_weight : pairs below this weight are left out, and a coordinated pair acted
         together on at least this many distinct posts
     alpha : false discovery rate (Benjamini-Hochberg) over the pairs tested
+    min_share : a group is coordinated when at least this share of its members' actions came
+        within the window of another member's on the same post (acting in lockstep); below it,
+        members share posts beyond chance but act on them at their own times (a fan club, a
+        ring retweeting one account whenever it posts)
+    max_gap : seconds; a coordinated group's median gap between consecutive members' actions
+        on a post it pushed is at most this (default a quarter of the window): members act
+        within seconds of each other, not merely within the same window, where chance
+        meetings spread their gaps over the whole window
 
     Returns
     -------
@@ -237,8 +248,11 @@ def coordination(actions: ActionTable, *, window: float = 60, min_weight: int = 
     q_value = _benjamini_hochberg(p_value)
     significant = (q_value <= alpha) & (posts >= min_weight)
     tests = PairTests(posts, expected, p_value, q_value, significant)
-    groups = _groups(sweep, network, tests, low, high, actions.targets)
-    return Coordination(window, min_weight, alpha, network, tests, groups)
+    gap = window / 4 if max_gap is None else max_gap
+    groups = [g for g in _groups(sweep, tests, low, high, actions.targets)
+              if g.coordinated_share >= min_share and g.median_gap_s <= gap]
+    groups = [replace(g, id=number) for number, g in enumerate(groups)]
+    return Coordination(window, min_weight, alpha, min_share, gap, network, tests, groups)
 
 
 def _count_in(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -260,20 +274,22 @@ def _meet_chance(sweep: _Sweep, within: np.ndarray) -> np.ndarray:
 
 def _expected_meetings(sweep: _Sweep, low: np.ndarray, high: np.ndarray, q: np.ndarray
                        ) -> np.ndarray:
-    """Per pair: the sum of q_p over the targets both accounts acted on."""
-    if not len(low):
-        return np.empty(0, dtype=np.float64)
-    acted = sparse.csr_matrix((np.ones(len(sweep.user)), (sweep.user, sweep.target)),
-                              shape=(len(sweep.keys), len(q)))
-    acted.data[:] = 1.0  # repeats summed by the constructor: an account acted, or not
-    weighted = acted @ sparse.diags(q)
-    out = np.empty(len(low), dtype=np.float64)
-    step = 20_000
-    for start in range(0, len(low), step):
-        a = acted[low[start:start + step]]
-        b = weighted[high[start:start + step]]
-        out[start:start + step] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
-    return out
+    """Per pair (u, v): the posts they would act on together within the window by chance.
+
+    Given u's posts, v acts on post p with chance d_v * pi_p (v's number of posts times p's
+    share of all accounts' posts: popular posts are shared often), and the two then fall
+    within the window with chance q_p: sum over u's posts = d_v * S_u with
+    S_u = sum of pi_p * q_p. The larger of the two directions is taken.
+    """
+    n_targets = len(q)
+    n = np.int64(len(sweep.keys))
+    acted = np.unique(sweep.user * np.int64(n_targets) + sweep.target)  # distinct (account, post)
+    user, target = acted // n_targets, acted % n_targets
+    popularity = np.bincount(target, minlength=n_targets).astype(np.float64)
+    share = popularity / max(popularity.sum(), 1.0)
+    degree = np.bincount(user, minlength=n).astype(np.float64)
+    reach = np.bincount(user, weights=share[target] * q[target], minlength=n)
+    return np.maximum(degree[high] * reach[low], degree[low] * reach[high])
 
 
 def _benjamini_hochberg(p: np.ndarray) -> np.ndarray:
@@ -287,7 +303,7 @@ def _benjamini_hochberg(p: np.ndarray) -> np.ndarray:
     return out
 
 
-def _groups(sweep: _Sweep, network: CoActionEdges, tests: PairTests, low: np.ndarray,
+def _groups(sweep: _Sweep, tests: PairTests, low: np.ndarray,
             high: np.ndarray, targets: list[str]) -> list[CoordinatedGroup]:
     sig = tests.significant
     if not sig.any():

@@ -70,6 +70,8 @@ class Player:
         self.dunk_due = bytearray(len(world.accounts))  # hijackers still to mock the origin
         self.recent_pos = 0
         self.call: Tweet | None = None
+        self.seed = seed
+        self.pushed: dict[int, Tweet | None] = {}  # push -> the post the coordinated group pushes
         plan = world.plan
         self.start_ms = world.start_s * 1000
         self.hijack_min = plan.hijack_delay_minutes
@@ -103,8 +105,8 @@ class Player:
         if self.progress is not None and self.written % PROGRESS_EVERY:
             self.progress(self.written)
 
-    def _planted(self) -> list[tuple[int, str, int]]:
-        """Events at fixed times: (ms since start, what, account)."""
+    def _planted(self) -> list[tuple]:
+        """Events at fixed times: (ms since start, what, account[, push])."""
         w = self.w
         h = int(self.hijack_min * BIN_MS)
         events = [(0, "call", w.origin), (h + 30_000, "hub", w.amplifiers[0])]
@@ -114,6 +116,21 @@ class Player:
         events.append((h + 59 * BIN_MS, "ring", w.ring_target))
         for k, g in enumerate(w.groups[2:2 + len(w.plan.cities)], start=1):
             events.append((int(self.city_min[k] * BIN_MS) + 30_000, "seed", g.seed))
+        return events + self._pushes()
+
+    def _pushes(self) -> list[tuple[int, str, int, int]]:
+        """The coordinated group's retweets: at each push most members retweet within seconds."""
+        w = self.w
+        plan = w.plan
+        r = Random(f"{self.seed}:pushes")
+        first, last = (self.hijack_min + 30) * BIN_MS, (plan.hours * 60 - 30) * BIN_MS
+        events = []
+        for push in range(plan.coordinated_pushes if w.coordinated else 0):
+            at = int(r.uniform(first, last))
+            for a in w.coordinated:
+                if r.random() < 0.85:
+                    events.append((at + int(r.uniform(0, plan.coordinated_spread_s * 1000)),
+                                   "coordinated", a, push))
         return events
 
     def _counts(self, n_bins: int, rest: int) -> np.ndarray:
@@ -153,10 +170,17 @@ class Player:
 
     # ---- one tweet
 
-    def _planted_event(self, ms: int, what: str, a: int) -> None:
+    def _planted_event(self, ms: int, what: str, a: int, push: int = 0) -> None:
         w = self.w
         g = w.groups[w.accounts.group[a]]
-        if what == "call":
+        if what == "coordinated":
+            target = self.pushed.get(push)
+            if target is None or target.author == a:
+                target = self._pick(self.pools[w.hijack.index], a)
+                self.pushed.setdefault(push, target)
+            tw = (self._retweet(a, ms, target) if target is not None
+                  else self._original(a, ms, g))
+        elif what == "call":
             tw = self._make(a, ms, ORIGINAL, sc.CALL.format(tag=self.call_tag), "en")
             self.call = tw
         elif what == "hub":

@@ -124,6 +124,12 @@ class Scenario:
     bot_share: float = 0.025
     ring_share: float = 0.015  # a small ring retweeting one account over and over
     ring_size: int = 4
+    # A coordinated group in the hijack (0: none): ordinary-looking members who, at each of its
+    # pushes, retweet one hijack post within coordinated_spread_s seconds of each other; at
+    # 16 pushes a member retweets about as often as a busy organic account.
+    coordinated_size: int = 0
+    coordinated_pushes: int = 16
+    coordinated_spread_s: float = 30.0
     celebrity: str = "StarOfBroadway"  # millions of followers, few retweets: not an amplifier
     celebrity_followers: int = 4_600_000
     # chance that a retweet, quote or mention aims at another community (more for busy

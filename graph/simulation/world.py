@@ -227,6 +227,7 @@ class World:
         r = Random(f"{seed}:accounts")
         nr = np.random.default_rng([seed, 7])
         self._build(r, nr)
+        self.coordinated = self._coordinated(Random(f"{seed}:coordinated"))
         self.truth = Truth(self)
 
     # group indices
@@ -265,6 +266,13 @@ class World:
         for g in self.groups:
             g.freeze()
         self._roaming()
+
+    def _coordinated(self, r: Random) -> list[int]:
+        """The coordinated group: ordinary hijack members (its own random stream, so the rest
+        of the world is the same with or without it)."""
+        specials = {*self.amplifiers, self.celebrity}
+        ordinary = [a for a in self.hijack.members if a not in specials]
+        return sorted(r.sample(ordinary, min(self.plan.coordinated_size, len(ordinary))))
 
     def _members(self, r: Random, nr: np.random.Generator, g: Group, n: int) -> None:
         """Ordinary members: heavy-tailed activity, mostly a clean profile location."""
@@ -517,6 +525,7 @@ class Truth:
                         "first_at": iso(w.start_s + (firsts[k] - 1) // 1000)} for k in cities],
             "variants": {c.variant: c.city for c in w.plan.cities},
             "accounts_city": accounts_city,
+            "coordinated": sorted(acc.handle[a] for a in w.coordinated if self.appeared[a]),
         }
 
 

@@ -274,7 +274,8 @@ def test_tweets_and_progress(medium):
 def test_truth_has_the_designed_keys(medium):
     truth = medium.truth
     assert list(truth) == ["hashtag", "origin", "communities", "campaign_label", "hijacker_labels",
-                           "amplifiers", "takeover_at", "cities", "variants", "accounts_city"]
+                           "amplifiers", "takeover_at", "cities", "variants", "accounts_city",
+                           "coordinated"]
     assert truth["hashtag"] == "#MyNYPD" and truth["origin"] == "NYPDnews"
     assert truth["amplifiers"][0] == "OccupyWallStNYC" and len(truth["amplifiers"]) >= 12
     assert truth["variants"]["#MyLAPD"] == "Los Angeles"
