@@ -128,7 +128,8 @@ def print_profile(p: AccountProfile) -> None:
         ("city", f"{p.city}, {p.country} (from {p.city_source})" if p.city else "unknown"),
         (f"pagerank ({scope})", p.pagerank), (f"amplifier score ({scope})", round(p.amplifier_score, 2)),
         ("retweets received", p.retweets_received), ("distinct retweeters", p.unique_retweeters),
-        ("retweets given", p.retweets_given)])
+        ("retweets given", p.retweets_given),
+        ("coordination", p.coordinated or "none found (tagjack coordination)")])
     for title, ties in (("amplified by", p.amplified_by), ("amplified", p.amplified)):
         if ties:
             print_table(f"@{p.handle} {title}", ["handle", "retweets", "first", "last"],

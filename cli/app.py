@@ -20,7 +20,7 @@ logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 # command -> module in tagjack.cli holding a function of the same name, in --help order
 COMMANDS = ("load", "status", "analyze", "communities", "hijack", "amplifiers", "spread",
-            "account", "query", "cypher", "browser", "report", "export", "simulate", "demo")
+            "coordination", "account", "query", "cypher", "browser", "report", "export", "simulate", "demo")
 
 
 def root() -> None:

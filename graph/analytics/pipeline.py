@@ -13,11 +13,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import numpy as np
 from tagjack.graph.analytics.communities import Partition, communities
+from tagjack.graph.analytics.coordinated import partners, partners_text
 from tagjack.graph.analytics.hijack import (
     DEFAULT_WINDOW,
     OTHER,
@@ -440,7 +441,9 @@ def amplifier_rows(store: Store, hashtag: str | None = None, top: int = TOP_AMPL
     _, rows = _amplifiers(retweets, scoped[EdgeKind.MENTION], ctx.accounts, ranks, ctx.partition,
                           ctx.cities, posts, found, top=top, community=community,
                           quotes=scoped[EdgeKind.QUOTE])
-    return rows
+    coordinated = partners(store.coordinated())
+    return [replace(a, reason=f"{a.reason}; {partners_text(coordinated[a.key])}")
+            if a.key in coordinated else a for a in rows]
 
 
 def spread_report(store: Store, hashtag: str, *, rule: VariantRule = DEFAULT_RULE) -> Spread:
@@ -493,6 +496,7 @@ class AccountProfile:
     retweets_given: int
     amplified_by: list[Tie]  # who retweeted it most
     amplified: list[Tie]  # whom it retweeted most
+    coordinated: str | None  # "coordinated with N accounts (group G)", from `tagjack coordination`
 
 
 def account_profile(store: Store, handle: str, *, top: int = 10) -> AccountProfile:
@@ -532,7 +536,8 @@ def account_profile(store: Store, handle: str, *, top: int = 10) -> AccountProfi
         scope=scope, retweets_received=int(rt.weight[inbound].sum()),
         unique_retweeters=int(inbound.sum()), retweets_given=int(rt.weight[outbound].sum()),
         amplified_by=_ties(rt, inbound, rt.source, accounts, top),
-        amplified=_ties(rt, outbound, rt.target, accounts, top))
+        amplified=_ties(rt, outbound, rt.target, accounts, top),
+        coordinated=partners_text(partners(store.coordinated()).get(key)))
 
 
 def rows_of_results(results: Results, key: int) -> int:
@@ -563,7 +568,7 @@ def account_profile_json(p: AccountProfile) -> dict:
             "scope": "#" + p.scope if p.scope else None,
             "retweets_received": p.retweets_received, "unique_retweeters": p.unique_retweeters,
             "retweets_given": p.retweets_given, "amplified_by": ties(p.amplified_by),
-            "amplified": ties(p.amplified)}
+            "amplified": ties(p.amplified), "coordinated": p.coordinated}
 
 
 def summary_text(a: Analysis) -> str:

@@ -140,6 +140,28 @@ class ActionTable:
 
 
 @dataclass(frozen=True)
+class CoordinatedTable:
+    """Coordinated account pairs, as ``tagjack coordination`` found and wrote them.
+
+    One row per pair and kind (``source < target`` by account key): the plain co-action
+    weight, the window in seconds, the group both belong to, the distinct posts they acted on
+    together and the pair's p-value.
+    """
+
+    kind: list[str]  # co_retweet | co_reply
+    source: np.ndarray  # int64 account keys
+    target: np.ndarray
+    weight: np.ndarray  # int64
+    window_s: np.ndarray  # float64
+    group: np.ndarray  # int64
+    posts: np.ndarray  # int64
+    p_value: np.ndarray  # float64
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+
+@dataclass(frozen=True)
 class GeoEvidence:
     """What the data says of where accounts are (geo.py turns it into cities)."""
 
@@ -242,6 +264,14 @@ class Store(Protocol):
         """The last written results, or None before any analysis."""
         ...
 
+    def write_coordinated(self, kind: str, table: CoordinatedTable) -> None:
+        """Replace the coordinated pairs of ``kind`` with ``table`` (all of that kind)."""
+        ...
+
+    def coordinated(self) -> CoordinatedTable:
+        """The coordinated pairs last written, every kind (empty before any)."""
+        ...
+
     def close(self) -> None: ...
 
     def __enter__(self) -> Self: ...
@@ -252,6 +282,16 @@ class Store(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
+
+
+def coordinated_table(rows: Sequence[Sequence]) -> CoordinatedTable:
+    """Rows of (kind, source key, target key, weight, window_s, group, posts, p_value)."""
+    def column(i: int, dtype: type) -> np.ndarray:
+        return np.array([r[i] for r in rows], dtype=dtype)
+
+    return CoordinatedTable([r[0] for r in rows], column(1, np.int64), column(2, np.int64),
+                            column(3, np.int64), column(4, np.float64), column(5, np.int64),
+                            column(6, np.int64), column(7, np.float64))
 
 
 def iter_chunks(items: Sequence, size: int) -> Iterator[Sequence]:

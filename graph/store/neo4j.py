@@ -61,12 +61,14 @@ from tagjack.graph.store.base import (
     BatchCounts,
     CityRow,
     CommunityRow,
+    CoordinatedTable,
     EdgeTable,
     GeoEvidence,
     HashtagUse,
     PostTable,
     Results,
     Status,
+    coordinated_table,
     iter_chunks,
 )
 from tagjack.graph.store.neo4j_batch import BatchPlan, given_edge_row, interaction_rows, post_row, row_hash
@@ -516,6 +518,23 @@ class Neo4jStore:
             cities=[CityRow(*r) for r in self._read("read/cities")],
             meta=orjson.loads(meta_text),
         )
+
+    def write_coordinated(self, kind: str, table: CoordinatedTable) -> None:
+        sources, targets = self.ids_of(table.source.tolist()), self.ids_of(table.target.tolist())
+        self._write("writeback/clear_coordinated_with", [], kind=kind)
+        self._write("writeback/coordinated_with", [
+            {"source": s, "target": t, "weight": w, "window_s": ws, "group": g, "posts": n,
+             "p_value": p}
+            for s, t, w, ws, g, n, p in zip(sources, targets, table.weight.tolist(),
+                                             table.window_s.tolist(), table.group.tolist(),
+                                             table.posts.tolist(), table.p_value.tolist(),
+                                             strict=True)], kind=kind)
+
+    def coordinated(self) -> CoordinatedTable:
+        rows = self._read("read/coordinated_with")
+        self._ensure_keys()
+        key = self._keys.key
+        return coordinated_table([(r[0], key(r[1]), key(r[2]), *r[3:]) for r in rows])
 
     # -- queries ---------------------------------------------------------
 

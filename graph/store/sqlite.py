@@ -25,21 +25,28 @@ from tagjack.graph.store.base import (
     BatchCounts,
     CityRow,
     CommunityRow,
+    CoordinatedTable,
     EdgeTable,
     GeoEvidence,
     HashtagUse,
     PostTable,
     Results,
     Status,
+    coordinated_table,
     iter_chunks,
 )
 from tagjack.graph.store.sqlite_batch import add_interactions, clear, merge, stage
 
 log = logging.getLogger(__name__)
 
+COORDINATED_WITH = """CREATE TABLE IF NOT EXISTS coordinated_with (
+    kind TEXT NOT NULL, source INTEGER NOT NULL, target INTEGER NOT NULL, weight INTEGER NOT NULL,
+    window_s REAL NOT NULL, grp INTEGER NOT NULL, posts INTEGER NOT NULL, p_value REAL NOT NULL,
+    PRIMARY KEY (kind, source, target)) WITHOUT ROWID"""  # as in sqlite_schema.sql
 # 1: quotes counted as retweets, self-interactions dropped, replies in ref_id/ref_author;
-# 2: four kinds of edge apart, self-interactions kept, replies in reply_to/reply_author
-SCHEMA_VERSION = 2
+# 2: four kinds of edge apart, self-interactions kept, replies in reply_to/reply_author;
+# 3: coordinated_with (`tagjack coordination`)
+SCHEMA_VERSION = 3
 # a store of an older version is upgraded in place on open (see _upgrade)
 UPGRADES = {1: (
     "ALTER TABLE posts ADD COLUMN reply_to TEXT",
@@ -47,7 +54,7 @@ UPGRADES = {1: (
     f"UPDATE posts SET reply_to = ref_id, reply_author = ref_author, ref_id = NULL, "
     f"ref_author = NULL WHERE kind = {KIND_CODES[PostKind.REPLY]}",
     "DELETE FROM edges",  # made again from the posts, by kind
-)}
+), 2: (COORDINATED_WITH,)}
 # the posts of one tag, as INTERACTIONS in sqlite_batch has them for all posts
 TAGGED = "FROM post_tags t JOIN posts p ON p.pk = t.post WHERE t.tag = :tag"
 TAGGED_INTERACTIONS: dict[EdgeKind, str] = {
@@ -388,6 +395,31 @@ class SqliteStore:
                 "SELECT id, name, country, lat, lon FROM cities ORDER BY id")],
             meta=meta,
         )
+
+    def write_coordinated(self, kind: str, table: CoordinatedTable) -> None:
+        db = self.db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM coordinated_with WHERE kind = ?", (kind,))
+            db.executemany(
+                "INSERT INTO coordinated_with (kind, source, target, weight, window_s, grp, posts, "
+                "p_value) VALUES (?,?,?,?,?,?,?,?)",
+                zip([kind] * len(table), table.source.tolist(), table.target.tolist(),
+                    table.weight.tolist(), table.window_s.tolist(), table.group.tolist(),
+                    table.posts.tolist(), table.p_value.tolist(), strict=True))
+            db.execute("COMMIT")
+        except BaseException as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            if cannot_write(exc):
+                raise WriteFailed(f"cannot write to {self.path}: {exc}") from exc
+            raise
+
+    def coordinated(self) -> CoordinatedTable:
+        rows = self.db.execute(
+            "SELECT kind, source, target, weight, window_s, grp, posts, p_value "
+            "FROM coordinated_with ORDER BY kind, source, target").fetchall()
+        return coordinated_table(rows)
 
     # -- lifecycle -------------------------------------------------------
 

@@ -85,6 +85,18 @@ CREATE TABLE IF NOT EXISTS cities (
     lat REAL NOT NULL,
     lon REAL NOT NULL
 );
+-- the twin of Neo4j's (:Account)-[:COORDINATED_WITH]->(:Account): coordinated pairs
+CREATE TABLE IF NOT EXISTS coordinated_with (
+    kind TEXT NOT NULL,
+    source INTEGER NOT NULL,
+    target INTEGER NOT NULL,
+    weight INTEGER NOT NULL,
+    window_s REAL NOT NULL,
+    grp INTEGER NOT NULL,
+    posts INTEGER NOT NULL,
+    p_value REAL NOT NULL,
+    PRIMARY KEY (kind, source, target)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
