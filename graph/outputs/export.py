@@ -38,7 +38,7 @@ import numpy as np
 import orjson
 from tagjack.graph.errors import TagjackError
 from tagjack.graph.model import EdgeKind, normalize_tag
-from tagjack.graph.store.base import CityRow, EdgeTable, PostTable, Results, Store
+from tagjack.graph.store.base import CityRow, CoordinatedTable, EdgeTable, PostTable, Results, Store
 
 FORMATS = ("gexf", "graphml", "csv", "json")
 ACCOUNT_COLUMNS = ("handle", "community", "role", "city", "pagerank", "amplifier_score", "followers",
@@ -84,7 +84,8 @@ class Edges:
     """Typed, weighted edges between rows of ``Nodes``: source did ``kind`` to target
     ``weight`` times (self-interactions included)."""
 
-    kind: list[str]  # retweet | quote | reply | mention
+    # retweet | quote | reply | mention | co_retweet | co_reply (coordinated pairs, undirected)
+    kind: list[str]
     source: np.ndarray  # row in Nodes
     target: np.ndarray
     weight: np.ndarray  # int64
@@ -136,7 +137,8 @@ def export_data(store: Store, *, hashtag: str | None = None) -> Export:
     rows = np.searchsorted(accounts.keys, keys)
     posted, first = _activity(keys, posts, [t for _, t in tables])
     nodes = _nodes(keys, rows, accounts, results, posted, first)
-    edges = _edges(keys, tables)
+    edges = _edges(keys, [(kind.value, table) for kind, table in tables]
+                   + _coordinated_edges(store.coordinated(), keys))
     return Export(hashtag=tag, run=results.run if results else None, nodes=nodes, edges=edges,
                   communities=_communities(results, nodes), cities=_cities(results, nodes))
 
@@ -193,13 +195,26 @@ def _nodes(keys: np.ndarray, rows: np.ndarray, accounts, results: Results | None
         posts=posted, first_at=first)
 
 
-def _edges(keys: np.ndarray, tables: Sequence[tuple[EdgeKind, EdgeTable]]) -> Edges:
+def _coordinated_edges(table: CoordinatedTable, keys: np.ndarray) -> list[tuple[str, EdgeTable]]:
+    """Coordinated pairs as edges typed by their kind (co_retweet, ...), between accounts in scope;
+    undirected: the source is the pair's first account. They carry no times."""
+    out = []
+    for kind in sorted(set(table.kind)):
+        mine = np.array([k == kind for k in table.kind], dtype=bool)
+        mine &= np.isin(table.source, keys) & np.isin(table.target, keys)
+        none = np.zeros(int(mine.sum()), dtype=np.int64)
+        out.append((kind, EdgeTable(table.source[mine], table.target[mine], table.weight[mine],
+                                    none, none)))
+    return out
+
+
+def _edges(keys: np.ndarray, tables: Sequence[tuple[str, EdgeTable]]) -> Edges:
     def times(column: np.ndarray) -> np.ndarray:
         return np.where(column > 0, column, NO_TIME).astype(np.int64)
 
     kinds: list[str] = []
     for kind, table in tables:
-        kinds += [kind.value] * len(table)
+        kinds += [kind] * len(table)
     cat = [np.concatenate([getattr(t, f) for _, t in tables])
            for f in ("source", "target", "weight", "first_at", "last_at")]
     return Edges(kind=kinds, source=np.searchsorted(keys, cat[0]), target=np.searchsorted(keys, cat[1]),
