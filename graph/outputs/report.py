@@ -37,6 +37,7 @@ import plotly.graph_objects as go
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 from tagjack.graph.analytics.communities import Partition, seeded_igraph
+from tagjack.graph.analytics.coordinated import CoordinationAnswer, coordination_answer
 from tagjack.graph.analytics.hijack import (
     CAMPAIGN,
     DEFAULT_WINDOW,
@@ -115,6 +116,7 @@ class ReportData:
     amplifiers: list[Amplifier]
     spread: Spread
     network: NetworkView
+    coordination: CoordinationAnswer  # co-retweet groups within the tag
     timings: dict[str, float]
 
 
@@ -176,12 +178,15 @@ def report_data(store: Store, hashtag: str, *, top: int = TOP_AMPLIFIERS,
     network = network_view(table, [retweets, mentions], ctx.accounts, ctx.partition,
                            size=network_size, seed=seed)
     lap("network")
+    coordinated = coordination_answer(store, tag, write=False)
+    lap("coordination")
     shown = hashtag.strip() if hashtag.strip().startswith("#") else "#" + hashtag.strip()
     return ReportData(hashtag=shown, store=store.name,
                       run=ctx.results.run if ctx.results is not None else None,
                       generated_at=datetime.now(UTC), hijack=found,
                       communities={c.id: c for c in summaries}, amplifiers=rows,
-                      spread=spreading, network=network, timings=timings)
+                      spread=spreading, network=network, coordination=coordinated,
+                      timings=timings)
 
 
 def _stored_pagerank(results: Results | None) -> PageRank | None:
@@ -659,6 +664,7 @@ def tables(data: ReportData) -> dict[str, dict]:
                      for t in s.transmissions[:TABLE_ROWS]],
             "note": _cut(len(s.transmissions), min(len(s.transmissions), TABLE_ROWS), "flows")
             + (f" The diagram shows the {FLOWS} largest." if len(s.transmissions) > FLOWS else "")},
+        "coordination": _coordination_table(data.coordination),
         "network": {
             "columns": ["#", "account", "name", "community", "score", "retweeters", "ties in view"],
             "numeric": [0, 4, 5, 6],
@@ -670,6 +676,21 @@ def tables(data: ReportData) -> dict[str, dict]:
             "note": f"The {min(n, 50)} highest of the {n:,} accounts drawn; "
                     f"{len(data.network.source):,} ties among them (retweets and mentions)."},
     }
+
+
+def _coordination_table(c: CoordinationAnswer) -> dict:
+    return {
+        "columns": ["group", "accounts", "community", "role", "chance", "posts pushed",
+                    "median gap", "coordinated share", "what it pushed first"],
+        "numeric": [1, 5, 7],
+        "rows": [[str(g.id), ", ".join("@" + h for h in g.handles), str(g.community)
+                  if g.community is not None else "", g.role or "", f"p = {g.p_value:.1e}",
+                  f"{g.pushed:,}", f"{g.median_gap_s:.1f} s", f"{g.coordinated_share:.0%}",
+                  "; ".join(f"{p['post_id']} ({p['members']} members, {p['first_at']})"
+                            for p in g.posts[:3])] for g in c.groups[:TABLE_ROWS]],
+        "note": f"{c.actions:,} retweets in the tag; the plain co-retweet network has "
+                f"{len(c.edges):,} pairs of weight >= {c.min_weight} (within {c.window:g} s); "
+                f"{c.coordinated_pairs:,} are coordinated beyond chance."}
 
 
 def _degrees(v: NetworkView) -> np.ndarray:
