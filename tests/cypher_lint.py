@@ -69,6 +69,9 @@ RELATIONSHIPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "REPLIED_TO": ("Account", "Account", ("count", "first_at", "last_at", "given")),
     "MENTIONED": ("Account", "Account", ("count", "first_at", "last_at", "given")),
     "IN_COMMUNITY": ("Account", "Community", ()),
+    # `tagjack coordination`: a coordinated pair (undirected; written from the lower account key)
+    "COORDINATED_WITH": ("Account", "Account", ("kind", "weight", "window_s", "group", "posts",
+                                                "p_value")),
 }
 
 # Property keys on no node or relationship of the model but still legitimate.

@@ -244,6 +244,24 @@ _QUERIES = [
         LIMIT :limit
         """,
         times=("first_at",)),
+    NamedQuery(
+        "coordinated_groups", {"limit": LIMIT},
+        """
+        WITH members AS (SELECT kind, grp, source AS account FROM coordinated_with
+                         UNION SELECT kind, grp, target FROM coordinated_with),
+        g AS (SELECT kind, grp, count(*) AS pairs, max(window_s) AS window_s
+              FROM coordinated_with GROUP BY kind, grp)
+        SELECT g.kind AS kind, g.grp AS "group",
+               (SELECT count(*) FROM members m WHERE m.kind = g.kind AND m.grp = g.grp) AS size,
+               g.pairs AS pairs, g.window_s AS window_s,
+               (SELECT json_group_array(handle) FROM (
+                    SELECT DISTINCT a.handle AS handle FROM members m JOIN accounts a ON a.key = m.account
+                    WHERE m.kind = g.kind AND m.grp = g.grp ORDER BY a.handle)) AS members
+        FROM g
+        ORDER BY size DESC, kind, "group"
+        LIMIT :limit
+        """,
+        lists=("members",)),
 ]
 
 QUERIES: dict[str, NamedQuery] = {q.name: q for q in _QUERIES}
