@@ -15,7 +15,7 @@ from neo4j_server import wipe as wipe_database
 from tagjack.graph.ingest.batches import RejectsFile, load_records
 from tagjack.graph.ingest.readers.v1 import parse_v1, read_v1
 from tagjack.graph.model import EdgeKind
-from tagjack.graph.store.base import CityRow, CommunityRow, Results
+from tagjack.graph.store.base import CityRow, CommunityRow, CoordinatedTable, Results
 from tagjack.graph.store.sqlite import SqliteStore
 
 STORES = ["sqlite", "neo4j"]
@@ -171,6 +171,36 @@ def synthetic_results(store, *, run: str = "run-1", communities: int = 3) -> Res
         cities=cities,
         meta={"engine": "test", "hashtag": "#scotus", "modularity": 0.5},
     )
+
+
+def synthetic_coordinated(store) -> CoordinatedTable:
+    """Coordinated pairs among the first accounts by id: a triangle (group 0) and a pair (group 1)."""
+    key = {i: k for k, i in ids_by_key(store).items()}
+    ids = sorted(i for i in key if not i.startswith("@"))[:5]
+    pairs = [(0, 1, 0), (0, 2, 0), (1, 2, 0), (3, 4, 1)]
+    n = len(pairs)
+    return CoordinatedTable(
+        kind=["co_retweet"] * n,
+        source=np.array([key[ids[a]] for a, _, _ in pairs], dtype=np.int64),
+        target=np.array([key[ids[b]] for _, b, _ in pairs], dtype=np.int64),
+        weight=np.array([5, 4, 3, 2], dtype=np.int64), window_s=np.full(n, 60.0),
+        group=np.array([g for *_, g in pairs], dtype=np.int64),
+        posts=np.array([4, 3, 3, 2], dtype=np.int64), p_value=np.array([1e-9, 1e-6, 1e-5, 1e-4]))
+
+
+def coordinated_by_ids(store) -> dict:
+    ids = ids_by_key(store)
+    t = store.coordinated()
+    return {(k, ids[s], ids[u]): (w, ws, g, n, p) for k, s, u, w, ws, g, n, p in zip(
+        t.kind, t.source.tolist(), t.target.tolist(), t.weight.tolist(), t.window_s.tolist(),
+        t.group.tolist(), t.posts.tolist(), t.p_value.tolist(), strict=True)}
+
+
+def actions_by_ids(store, kind, hashtag: str | None = None) -> list[tuple]:
+    ids = ids_by_key(store)
+    a = store.actions(kind, hashtag=hashtag)
+    return sorted(zip([ids[k] for k in a.account.tolist()], [a.targets[t] for t in a.target.tolist()],
+                      a.id_number.tolist(), a.created_at.tolist(), strict=True))
 
 
 def results_by_ids(store, results: Results) -> dict:

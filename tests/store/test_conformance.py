@@ -15,12 +15,15 @@ import pytest
 from store_cases import (
     LINES,
     TAGS,
+    actions_by_ids,
+    coordinated_by_ids,
     edges_by_ids,
     ids_by_key,
     load_lines,
     load_sample,
     posts_by_ids,
     results_by_ids,
+    synthetic_coordinated,
     synthetic_results,
     totals,
 )
@@ -239,6 +242,7 @@ def analysed_reference(tmp_path_factory) -> SqliteStore:
     store = SqliteStore(folder / "reference.db")
     load_sample(store, folder)
     store.write_results(synthetic_results(store))
+    store.write_coordinated("co_retweet", synthetic_coordinated(store))
     return store
 
 
@@ -247,6 +251,7 @@ def test_named_queries_give_the_same_rows(store, analysed_reference, tmp_path, n
     reference = analysed_reference
     load_sample(store, tmp_path)
     store.write_results(synthetic_results(store))
+    store.write_coordinated("co_retweet", synthetic_coordinated(store))
     for params in QUERY_PARAMS[name]:
         got = run_query(store, name, params)
         want = run_query(reference, name, params)
@@ -275,7 +280,35 @@ QUERY_PARAMS: dict[str, list[dict[str, str]]] = {
     "origin_retweeters": [{"handle": "BarackObama", "hashtag": "#GetCovered"},
                           {"handle": "abc", "hashtag": "madaya"},
                           {"handle": "TheDemocrats", "hashtag": "scotus"}],
+    "coordinated_groups": [{}, {"limit": "1"}],
 }
+
+
+@pytest.mark.parametrize(("kind", "hashtag"), [(PostKind.RETWEET, None), (PostKind.RETWEET, "#SCOTUS"),
+                                               (PostKind.REPLY, None)])
+def test_actions_match_sqlite_by_ids(store, reference, tmp_path, kind, hashtag):
+    load_sample(store, tmp_path)
+    got = actions_by_ids(store, kind, hashtag)
+    assert got == actions_by_ids(reference, kind, hashtag)
+    assert got and all(n > 0 for _, _, n, _ in got)  # tweet ids are numbers
+    if kind is PostKind.RETWEET and hashtag is None:
+        assert len(got) == 178  # SOURCE.md: 178 with retweeted_status
+
+
+def test_coordinated_pairs_are_written_read_and_replaced(store, tmp_path):
+    load_sample(store, tmp_path)
+    assert len(store.coordinated()) == 0
+    table = synthetic_coordinated(store)
+    store.write_coordinated("co_retweet", table)
+    first = coordinated_by_ids(store)
+    assert len(first) == 4 and {v[2] for v in first.values()} == {0, 1}
+    store.write_coordinated("co_reply", table)
+    store.write_coordinated("co_retweet", dataclasses.replace(
+        table, source=table.source[:1], target=table.target[:1], weight=table.weight[:1],
+        window_s=table.window_s[:1], group=table.group[:1], posts=table.posts[:1],
+        p_value=table.p_value[:1], kind=table.kind[:1]))
+    kinds = [k for k, *_ in coordinated_by_ids(store)]
+    assert kinds.count("co_retweet") == 1 and kinds.count("co_reply") == 4
 
 
 def test_every_named_query_is_exercised():
