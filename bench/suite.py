@@ -22,6 +22,7 @@ from pathlib import Path
 import orjson
 
 from bench.communities import LOUVAIN_TIMEOUT, bench_communities
+from bench.coordination import bench_coordination
 from bench.end_to_end import bench_end_to_end
 from bench.inputs import REPO, SEED, WORK
 from bench.load import bench_load
@@ -76,6 +77,10 @@ def _communities(s: Sizes) -> dict:
 
 def _end_to_end(s: Sizes) -> dict:
     return bench_end_to_end(s.tweets, work=s.work, seed=s.seed)
+
+
+def _coordination(s: Sizes) -> dict:
+    return bench_coordination(s.tweets, work=s.work, seed=s.seed)
 
 
 def _peer(s: Sizes) -> dict:
@@ -160,6 +165,7 @@ BENCHMARKS: dict[str, Callable[[Sizes], dict]] = {
     "load": _load,
     "communities": _communities,
     "end_to_end": _end_to_end,
+    "coordination": _coordination,
     "peer": _peer,
     "neo4j_load": _neo4j_load,
 }

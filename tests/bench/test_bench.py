@@ -58,6 +58,7 @@ def test_raw_numbers_are_numbers(quick):
         "communities": ["speedup", "modularity_gap", "nodes", "edges"],
         "end_to_end": ["seconds", "peak_rss_mb"],
         "peer": ["ratio", "twarc_network_seconds", "tagjack_seconds", "ratio_with_analysis"],
+        "coordination": ["seconds", "peak_rss_mb", "edges", "retweets"],
     }
     for name, keys in numeric.items():
         found = quick["results"][name]
