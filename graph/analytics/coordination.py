@@ -130,7 +130,7 @@ class _Sweep:
         self.keys, self.user = np.unique(account[order], return_inverse=True)
         self.target = target[order]
         self.seconds = seconds[order]
-        times = np.unique(self.seconds)
+        times = _distinct(self.seconds)
         width = np.int64(len(times) + 1)
         rank = np.searchsorted(times, self.seconds)
         # float bounds, as SQLite's "between t - w and t + w" computes them
@@ -185,12 +185,12 @@ def _network(sweep: _Sweep, min_weight: int) -> tuple[CoActionEdges, np.ndarray,
         i, u, v = i[other], u[other], v[other]
         within += np.bincount(sweep.target[i], minlength=n_targets)
         # one action counts once toward u -> v however many of v's actions it meets
-        action_pairs = np.unique(i * n + v)
+        action_pairs = _distinct(i * n + v)
         u_of = sweep.user[action_pairs // n]
         keys, counts = np.unique(u_of * n + action_pairs % n, return_counts=True)
         directed.append((keys, counts))
         low, high = np.minimum(u, v), np.maximum(u, v)
-        met.append(np.unique((low * n + high) * n_targets + sweep.target[i]))
+        met.append(_distinct((low * n + high) * n_targets + sweep.target[i]))
     if directed:
         keys = np.concatenate([k for k, _ in directed])
         counts = np.concatenate([c for _, c in directed])
@@ -205,14 +205,14 @@ def _network(sweep: _Sweep, min_weight: int) -> tuple[CoActionEdges, np.ndarray,
     np.maximum.at(weight, inverse, counts)
     keep = weight >= min_weight
     pair, weight = pair[keep], weight[keep]
-    incidences = np.unique(np.concatenate(met)) if met else np.empty(0, dtype=np.int64)
+    incidences = _distinct(np.concatenate(met)) if met else np.empty(0, dtype=np.int64)
     edges = CoActionEdges(sweep.keys[pair // n], sweep.keys[pair % n], weight)
     return edges, incidences, within
 
 
 def coordination(actions: ActionTable, *, window: float = 60, min_weight: int = 2,
-                 alpha: float = 0.001, min_share: float = 0.5, max_gap: float | None = None
-                 ) -> Coordination:
+                 alpha: float = 0.001, min_share: float = 0.5, max_gap: float | None = None,
+                 min_posts: int = 5) -> Coordination:
     """The co-action network, each pair tested against chance, and the coordinated groups.
 
     Parameters
@@ -229,6 +229,9 @@ def coordination(actions: ActionTable, *, window: float = 60, min_weight: int = 
         on a post it pushed is at most this (default a quarter of the window): members act
         within seconds of each other, not merely within the same window, where chance
         meetings spread their gaps over the whole window
+    min_posts : a coordinated group pushed at least this many distinct posts together (a
+        repetition threshold, as CooRnet's): among millions of pairs some meet on two obscure
+        posts by chance
 
     Returns
     -------
@@ -249,10 +252,21 @@ def coordination(actions: ActionTable, *, window: float = 60, min_weight: int = 
     significant = (q_value <= alpha) & (posts >= min_weight)
     tests = PairTests(posts, expected, p_value, q_value, significant)
     gap = window / 4 if max_gap is None else max_gap
-    groups = [g for g in _groups(sweep, tests, low, high, actions.targets)
-              if g.coordinated_share >= min_share and g.median_gap_s <= gap]
-    groups = [replace(g, id=number) for number, g in enumerate(groups)]
+    groups = _groups(sweep, tests, low, high, actions.targets, min_share=min_share, max_gap=gap,
+                     min_posts=min_posts)
     return Coordination(window, min_weight, alpha, min_share, gap, network, tests, groups)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values: ``np.unique`` by sorting (numpy's hash-based unique is many
+    times slower on millions of int64)."""
+    if not len(values):
+        return values
+    ordered = np.sort(values, kind="stable")
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def _count_in(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -283,7 +297,7 @@ def _expected_meetings(sweep: _Sweep, low: np.ndarray, high: np.ndarray, q: np.n
     """
     n_targets = len(q)
     n = np.int64(len(sweep.keys))
-    acted = np.unique(sweep.user * np.int64(n_targets) + sweep.target)  # distinct (account, post)
+    acted = _distinct(sweep.user * np.int64(n_targets) + sweep.target)  # distinct (account, post)
     user, target = acted // n_targets, acted % n_targets
     popularity = np.bincount(target, minlength=n_targets).astype(np.float64)
     share = popularity / max(popularity.sum(), 1.0)
@@ -303,8 +317,15 @@ def _benjamini_hochberg(p: np.ndarray) -> np.ndarray:
     return out
 
 
-def _groups(sweep: _Sweep, tests: PairTests, low: np.ndarray,
-            high: np.ndarray, targets: list[str]) -> list[CoordinatedGroup]:
+def _groups(sweep: _Sweep, tests: PairTests, low: np.ndarray, high: np.ndarray,
+            targets: list[str], *, min_share: float, max_gap: float, min_posts: int
+            ) -> list[CoordinatedGroup]:
+    """Connected components of the significant pairs that act in lockstep, largest first.
+
+    All components are measured at once from the members' actions: which actions came within
+    the window of another member's on the same post (coordinated), the gaps between
+    consecutive coordinated actions on a post, and the posts pushed.
+    """
     sig = tests.significant
     if not sig.any():
         return []
@@ -312,51 +333,47 @@ def _groups(sweep: _Sweep, tests: PairTests, low: np.ndarray,
     graph = sparse.coo_matrix((np.ones(int(sig.sum())), (low[sig], high[sig])), shape=(n, n))
     _, label = connected_components(graph, directed=False)
     in_group = np.zeros(n, dtype=bool)
-    in_group[low[sig]] = in_group[high[sig]] = True
-    labels, sizes = np.unique(label[in_group], return_counts=True)
-    order = sorted(range(len(labels)), key=lambda k: (-sizes[k], int(labels[k])))
-    edge_label = label[low[sig]]
-    groups = []
-    for number, k in enumerate(order):
-        members = np.flatnonzero(in_group & (label == labels[k]))
-        mine = edge_label == labels[k]
-        observed = int(tests.posts[sig][mine].sum())
-        expected = float(tests.expected[sig][mine].sum())
-        groups.append(_group(number, sweep, members, int(mine.sum()), observed, expected, targets))
-    return groups
-
-
-def _group(number: int, sweep: _Sweep, members: np.ndarray, pairs: int, observed: int,
-           expected: float, targets: list[str]) -> CoordinatedGroup:
-    """Timing and posts of one group, from its members' actions alone."""
-    mine = np.isin(sweep.user, members)
-    idx = np.flatnonzero(mine)
+    in_group[low[sig]] = True
+    in_group[high[sig]] = True
+    group = np.where(in_group, label, -1)  # per account
+    of_action = group[sweep.user]
     coordinated = np.zeros(len(sweep.user), dtype=bool)
-    gaps: list[np.ndarray] = []
-    pushed: dict[int, set[int]] = {}
-    for start in idx.tolist():
-        lo, hi = sweep.lo[start], sweep.hi[start]
-        near = np.arange(lo, hi)
-        near = near[mine[near] & (sweep.user[near] != sweep.user[start])]
-        if len(near):
-            coordinated[start] = True
-            pushed.setdefault(int(sweep.target[start]), set()).add(int(sweep.user[start]))
-    for t in pushed:
-        at = np.sort(sweep.seconds[idx[(sweep.target[idx] == t) & coordinated[idx]]])
-        gaps.append(np.diff(at))
-    first = {t: float(sweep.seconds[idx[(sweep.target[idx] == t)]].min()) for t in pushed}
-    ranked = sorted(pushed, key=lambda t: (-len(pushed[t]), first[t]))
-    all_gaps = np.concatenate(gaps) if gaps else np.empty(0)
-    return CoordinatedGroup(
-        id=number,
-        members=sweep.keys[members].tolist(),
-        pairs=pairs,
-        posts_together=observed,
-        expected=expected,
-        p_value=float(poisson.sf(observed - 1, expected)),
-        z=(observed - expected) / np.sqrt(expected) if expected > 0 else float("inf"),
-        posts=[PushedPost(targets[t], len(pushed[t]), first[t]) for t in ranked[:TOP_POSTS]],
-        pushed=len(pushed),
-        median_gap_s=float(np.median(all_gaps)) if len(all_gaps) else 0.0,
-        coordinated_share=float(coordinated[idx].mean()) if len(idx) else 0.0,
-    )
+    for i, j in sweep.pairs():
+        g = of_action[i]
+        hit = (g >= 0) & (g == of_action[j]) & (sweep.user[i] != sweep.user[j])
+        coordinated[i[hit]] = True
+    actions = np.bincount(of_action[of_action >= 0], minlength=n)
+    share = np.bincount(of_action[coordinated], minlength=n) / np.maximum(actions, 1)
+    # coordinated actions by (group, post, time): gaps and pushes
+    ci = np.flatnonzero(coordinated)
+    ci = ci[np.lexsort((sweep.seconds[ci], sweep.target[ci], of_action[ci]))]
+    g, t, at, who = of_action[ci], sweep.target[ci], sweep.seconds[ci], sweep.user[ci]
+    same = (g[1:] == g[:-1]) & (t[1:] == t[:-1])
+    gap, gap_group = np.diff(at)[same], g[1:][same]
+    by_gap = np.lexsort((gap, gap_group))
+    gap, gap_group = gap[by_gap], gap_group[by_gap]
+    n_targets = np.int64(sweep.target.max() + 1)
+    push, first = np.unique(g * n_targets + t, return_index=True)  # time order: first is earliest
+    push_members = _count_in(_distinct((g * n_targets + t) * n + who) // n, push)
+    edge_label = label[low[sig]]
+    pairs = np.bincount(edge_label, minlength=n)
+    observed = np.bincount(edge_label, weights=tests.posts[sig], minlength=n)
+    expected = np.bincount(edge_label, weights=tests.expected[sig], minlength=n)
+    found = []
+    for k in _distinct(label[in_group]).tolist():
+        lo, hi = np.searchsorted(gap_group, [k, k + 1])
+        median = float(np.median(gap[lo:hi])) if hi > lo else float("inf")
+        lo, hi = np.searchsorted(push // n_targets, [k, k + 1])
+        if share[k] < min_share or median > max_gap or hi - lo < min_posts:
+            continue
+        ranked = sorted(range(lo, hi), key=lambda x: (-push_members[x], at[first[x]]))
+        o, e = int(observed[k]), float(expected[k])
+        found.append(CoordinatedGroup(
+            id=0, members=sweep.keys[label == k].tolist(), pairs=int(pairs[k]),
+            posts_together=o, expected=e, p_value=float(poisson.sf(o - 1, e)),
+            z=(o - e) / np.sqrt(e) if e > 0 else float("inf"),
+            posts=[PushedPost(targets[int(push[x] % n_targets)], int(push_members[x]),
+                              float(at[first[x]])) for x in ranked[:TOP_POSTS]],
+            pushed=hi - lo, median_gap_s=median, coordinated_share=float(share[k])))
+    found.sort(key=lambda c: (-len(c.members), min(c.members)))
+    return [replace(c, id=number) for number, c in enumerate(found)]
