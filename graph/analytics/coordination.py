@@ -36,7 +36,7 @@ from scipy.stats import poisson
 from tagjack.graph.store.base import ActionTable
 
 TWEPOCH_MS = 1288834974657  # Twitter's snowflake epoch
-PAIR_CHUNK = 4_000_000  # in-window action pairs swept at once: bounds memory on viral posts
+PAIR_CHUNK = 2_000_000  # in-window action pairs swept at once: bounds memory on viral posts
 TOP_POSTS = 10
 
 
@@ -173,10 +173,13 @@ def co_action_edges(actions: ActionTable, *, window: float = 60, min_weight: int
 
 def _network(sweep: _Sweep, min_weight: int) -> tuple[CoActionEdges, np.ndarray, np.ndarray]:
     """The network; its in-window (target, pair) incidences as ``pair * targets + target``;
-    per target, the ordered in-window pairs of actions by different accounts."""
+    per target, the ordered in-window pairs of actions by different accounts.
+
+    Each chunk's counts are merged into running totals at once, so memory follows the
+    distinct pairs, not the pairs swept.
+    """
     n = np.int64(len(sweep.keys))
-    directed: list[tuple[np.ndarray, np.ndarray]] = []
-    met: list[np.ndarray] = []
+    keys = counts = incidences = np.empty(0, dtype=np.int64)
     n_targets = np.int64(sweep.target.max() + 1 if len(sweep.target) else 1)
     within = np.zeros(n_targets, dtype=np.float64)
     for i, j in sweep.pairs():
@@ -186,18 +189,14 @@ def _network(sweep: _Sweep, min_weight: int) -> tuple[CoActionEdges, np.ndarray,
         within += np.bincount(sweep.target[i], minlength=n_targets)
         # one action counts once toward u -> v however many of v's actions it meets
         action_pairs = _distinct(i * n + v)
-        u_of = sweep.user[action_pairs // n]
-        keys, counts = np.unique(u_of * n + action_pairs % n, return_counts=True)
-        directed.append((keys, counts))
+        chunk_keys, chunk_counts = np.unique(sweep.user[action_pairs // n] * n + action_pairs % n,
+                                             return_counts=True)
+        keys, counts = _summed(np.concatenate([keys, chunk_keys]),
+                               np.concatenate([counts, chunk_counts]))
         low, high = np.minimum(u, v), np.maximum(u, v)
-        met.append(_distinct((low * n + high) * n_targets + sweep.target[i]))
-    if directed:
-        keys = np.concatenate([k for k, _ in directed])
-        counts = np.concatenate([c for _, c in directed])
-        keys, inverse = np.unique(keys, return_inverse=True)
-        counts = np.bincount(inverse, weights=counts).astype(np.int64)
-    else:
-        keys = counts = np.empty(0, dtype=np.int64)
+        incidences = _distinct(np.concatenate(
+            [incidences, _distinct((low * n + high) * n_targets + sweep.target[i])]))
+        del i, j, u, v, low, high, other, action_pairs
     u, v = keys // n, keys % n
     low, high = np.minimum(u, v), np.maximum(u, v)
     pair, inverse = np.unique(low * n + high, return_inverse=True)
@@ -205,7 +204,6 @@ def _network(sweep: _Sweep, min_weight: int) -> tuple[CoActionEdges, np.ndarray,
     np.maximum.at(weight, inverse, counts)
     keep = weight >= min_weight
     pair, weight = pair[keep], weight[keep]
-    incidences = _distinct(np.concatenate(met)) if met else np.empty(0, dtype=np.int64)
     edges = CoActionEdges(sweep.keys[pair // n], sweep.keys[pair % n], weight)
     return edges, incidences, within
 
@@ -255,6 +253,16 @@ def coordination(actions: ActionTable, *, window: float = 60, min_weight: int = 
     groups = _groups(sweep, tests, low, high, actions.targets, min_share=min_share, max_gap=gap,
                      min_posts=min_posts)
     return Coordination(window, min_weight, alpha, min_share, gap, network, tests, groups)
+
+
+def _summed(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys, sorted, with the sum of their counts."""
+    if not len(keys):
+        return keys, counts
+    order = np.argsort(keys, kind="stable")
+    keys, counts = keys[order], counts[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return keys[starts], np.add.reduceat(counts, starts)
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
