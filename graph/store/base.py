@@ -240,7 +240,8 @@ class Store(Protocol):
         ...
 
     def actions(self, kind: PostKind, *, hashtag: str | None = None) -> ActionTable:
-        """Posts of ``kind`` (retweet, reply) with the post they refer to: who, what, when.
+        """Retweets (``kind`` retweet) or replies (reply; a quote that replies too) with the post
+        they retweet or answer: who, what, when.
 
         Only posts whose referred-to post id is known; over all posts or those tagged ``hashtag``.
         """

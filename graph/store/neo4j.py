@@ -95,8 +95,7 @@ READ_EDGE_STATEMENTS = {kind: f"read/{name}" for kind, name in EDGE_TYPES.items(
 READ_TAGGED_EDGE_STATEMENTS = {kind: f"read/tagged_{name}" for kind, name in EDGE_TYPES.items()}
 KIND_BY_NAME: dict[str, int] = {k.value: code for k, code in KIND_CODES.items()}
 CLEAR_ALL = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS"
-REFERENCE_TYPES: dict[PostKind, str] = {PostKind.RETWEET: "RETWEETS", PostKind.QUOTE: "QUOTES",
-                                        PostKind.REPLY: "REPLIES_TO"}
+REFERENCE_TYPES: dict[PostKind, str] = {PostKind.RETWEET: "RETWEETS", PostKind.REPLY: "REPLIES_TO"}
 
 # Display labels for the Browser (see display_labels and cypher/browser/style.grass).
 COMMUNITY_LABELS = tuple(f"C{i}" for i in range(12))
@@ -132,8 +131,8 @@ STORE_STATEMENT_PARAMS: dict[str, frozenset[str]] = {
     "writeback/communities": frozenset({"rows", "run"}),
     "writeback/in_community": frozenset({"rows", "run"}),
     "writeback/run": frozenset({"run", "meta"}),
-    "read/actions": frozenset({"kind", "type"}),
-    "read/tagged_actions": frozenset({"kind", "type", "tag"}),
+    "read/actions": frozenset({"type"}),
+    "read/tagged_actions": frozenset({"type", "tag"}),
     "read/coordinated_with": NO_PARAMS,
     "writeback/clear_coordinated_with": frozenset({"kind"}),
     "writeback/coordinated_with": frozenset({"rows", "kind"}),
@@ -403,7 +402,7 @@ class Neo4jStore:
         return {t: tables[normalize_tag(t)] for t in tags}
 
     def actions(self, kind: PostKind, *, hashtag: str | None = None) -> ActionTable:
-        params = {"kind": kind.value, "type": REFERENCE_TYPES[kind]}
+        params = {"type": REFERENCE_TYPES[kind]}
         if hashtag is None:
             rows = self._read("read/actions", **params)
         else:

@@ -83,6 +83,12 @@ POST_CONCAT = ("count(*), group_concat(p.pk), group_concat(p.author), group_conc
 # an id that is a 64-bit integer as written (tweet ids are), else -1
 ID_NUMBER = ("CASE WHEN CAST(CAST(p.id AS INTEGER) AS TEXT) = p.id THEN CAST(p.id AS INTEGER) "
              "ELSE -1 END")
+# per kind of action: the column naming the post acted on, and which posts act (a quote can
+# also reply, and then replies)
+ACTION_TARGETS: dict[PostKind, tuple[str, str]] = {
+    PostKind.RETWEET: ("p.ref_id", f"p.kind = {KIND_CODES[PostKind.RETWEET]} AND p.ref_id IS NOT NULL"),
+    PostKind.REPLY: ("p.reply_to", "p.reply_to IS NOT NULL"),
+}
 # SQLite result codes a user can act on (free space, permissions, another writer), not bugs
 CANNOT_WRITE = frozenset({sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR,
                           sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN,
@@ -293,21 +299,22 @@ class SqliteStore:
 
     def actions(self, kind: PostKind, *, hashtag: str | None = None) -> ActionTable:
         """Rows in (target, created_at) order; targets numbered in post id order."""
+        target, chosen = ACTION_TARGETS[kind]
         if hashtag is None:
-            scope, params = "posts p WHERE", (KIND_CODES[kind],)
+            scope, params = "posts p WHERE", ()
         else:
-            scope = "post_tags t JOIN posts p ON p.pk = t.post WHERE t.tag = ? AND"
-            params = (normalize_tag(hashtag), KIND_CODES[kind])
-        chosen = f"FROM {scope} p.kind = ? AND p.ref_id IS NOT NULL"
+            scope, params = "post_tags t JOIN posts p ON p.pk = t.post WHERE t.tag = ? AND", (
+                normalize_tag(hashtag),)
+        rows = f"FROM {scope} {chosen}"
         (n, *texts), = self.db.execute(
             "SELECT count(*), group_concat(account), group_concat(target), group_concat(id_number), "
             "group_concat(created_at) FROM (SELECT p.author AS account, "
-            f"dense_rank() OVER (ORDER BY p.ref_id) - 1 AS target, {ID_NUMBER} AS id_number, "
-            f"p.created_at AS created_at {chosen} ORDER BY p.ref_id, p.created_at, p.pk)", params)
-        account, target, id_number, created_at = _int_rows(n, texts)
+            f"dense_rank() OVER (ORDER BY {target}) - 1 AS target, {ID_NUMBER} AS id_number, "
+            f"p.created_at AS created_at {rows} ORDER BY {target}, p.created_at, p.pk)", params)
+        account, number, id_number, created_at = _int_rows(n, texts)
         targets = [r[0] for r in self.db.execute(
-            f"SELECT DISTINCT p.ref_id {chosen} ORDER BY p.ref_id", params)]
-        return ActionTable(account, target, id_number, created_at, targets)
+            f"SELECT DISTINCT {target} {rows} ORDER BY {target}", params)]
+        return ActionTable(account, number, id_number, created_at, targets)
 
     def hashtags(self) -> list[HashtagUse]:
         rows = self.db.execute(
