@@ -208,6 +208,7 @@ def test_a_store_of_the_previous_version_is_upgraded_in_place(tmp_path):
         assert weights(store, EdgeKind.REPLY) == {("cy_re", "NYPDnews"): 2}
         posts = store.posts()
         assert (posts.reply_author >= 0).sum() == 2
+        assert len(store.coordinated()) == 0  # version 3's coordinated_with table is there
         before = store.status()
     with SqliteStore(path) as again:  # upgraded once: opening again changes nothing
         assert again.status() == before
@@ -219,5 +220,5 @@ def test_a_store_of_the_previous_version_is_upgraded_in_place(tmp_path):
 def test_a_store_of_an_unknown_version_is_refused_in_one_line(tmp_path):
     path = tmp_path / "future.db"
     sqlite3.connect(path).execute("PRAGMA user_version = 99").connection.close()
-    with pytest.raises(StoreUnavailable, match="schema version 99; this tagjack reads version 2"):
+    with pytest.raises(StoreUnavailable, match="schema version 99; this tagjack reads version 3"):
         SqliteStore(path)
