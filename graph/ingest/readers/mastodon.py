@@ -1,0 +1,256 @@
+"""Mastodon Status entities as collectors write them: JSON Lines, a JSON array, or
+mastodon-archive's ``{"statuses": [...]}`` (its ``favourites`` and ``mentions`` too).
+
+Ids are global, so one store holds several instances' views of the same posts:
+- a post is its ``uri`` (the ActivityPub id; a status ``id`` is local to the instance
+  that served it, and the same post read from two instances is read once);
+- an account is ``acct:user@domain`` (RFC 7565, what WebFinger resolves), lower-cased.
+  Mentions carry ``acct`` but no account URI, and Mastodon usernames never change
+  (a move makes a new account), so the global ``acct`` is the stable key every
+  reference can name. ``acct`` without a domain is made global with the host of
+  the serving instance, taken from the status URL.
+
+A boost (``reblog``) is a post of kind retweet whose reference is the original;
+a quote (4.4+ ``quote.quoted_status``, or a shallow ``quoted_status_id``) and a
+reply (``in_reply_to_id``) refer to posts by local id, resolved through the statuses
+read so far from the same instance; the replied-to account through the status's
+mentions (a reply mentions whom it answers). HTML (``content``, ``note``, field
+values) becomes text through ``html.parser``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+from tagjack.graph.ingest.readers.common import (
+    RECORD_ERRORS,
+    BadRecord,
+    Progress,
+    count_or_none,
+    created_time,
+    json_lines,
+    json_values,
+    open_binary,
+    reason,
+    reject,
+    unique_tags,
+)
+from tagjack.graph.ingest.readers.social import html_text, text_tags
+from tagjack.graph.model import Account, Post, PostKind, Record, Reject
+
+log = logging.getLogger(__name__)
+
+ARCHIVE_KEYS = ("statuses", "favourites", "mentions", "bookmarks")
+MAX_NESTING = 3  # a boost of a quote of a quote: as deep as Mastodon nests
+# profile fields people use to say where they are (names compared casefolded, without emoji)
+LOCATION_FIELDS = {
+    "location", "loc", "place", "city", "where", "based in", "home", "hometown", "lives in",
+    "ort", "wohnort", "standort", "stadt", "heimat",
+    "lieu", "localisation", "ville", "emplacement",
+    "ubicación", "ubicacion", "ciudad", "localización", "lugar",
+    "localização", "localizacao", "cidade", "local",
+    "luogo", "posizione", "città", "locatie", "plaats", "woonplaats", "sted", "plats",
+    "lokalizacja", "miasto", "місто", "город", "местоположение", "所在地", "場所", "위치",
+}
+PIN = "📍"
+
+
+def read_mastodon(path: Path, *, on_progress: Progress | None = None) -> Iterator[Record | Reject]:
+    with open_binary(path, on_progress=on_progress) as fh:
+        yield from parse_mastodon_stream(fh, source=path.name)
+
+
+def parse_mastodon_stream(fh: IO[bytes], *, source: str) -> Iterator[Record | Reject]:
+    """Records of a Mastodon file: JSON Lines of statuses, a JSON array, or an archive."""
+    reader = MastodonReader(source)
+    for item in json_values(fh, source=source):
+        yield from (item,) if isinstance(item, Reject) else reader.value(item[1], line=item[0])
+
+
+def parse_mastodon(lines: Iterable[bytes], *, source: str) -> Iterator[Record | Reject]:
+    """Parse Mastodon JSON Lines given as byte lines (one status per line)."""
+    reader = MastodonReader(source)
+    for item in json_lines(lines, source=source):
+        yield from (item,) if isinstance(item, Reject) else reader.value(item[1], line=item[0])
+
+
+class MastodonReader:
+    """What one stream needs across lines: uris seen, and local ids met on each instance."""
+
+    limit = 200_000
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.seen: set[str] = set()  # uris of posts yielded
+        self.statuses: dict[tuple[str, str], str] = {}  # (instance, local id) -> uri
+        self.accounts: dict[tuple[str, str], str] = {}  # (instance, local id) -> account id
+
+    def value(self, value: Any, *, line: int) -> Iterator[Record | Reject]:
+        if isinstance(value, list):
+            for item in value:
+                yield from self.value(item, line=line)
+        elif isinstance(value, dict) and any(isinstance(value.get(k), list) for k in ARCHIVE_KEYS) \
+                and "account" not in value:
+            for key in ARCHIVE_KEYS:
+                for item in value.get(key) or ():
+                    yield from self.value(item, line=line)
+        elif not isinstance(value, dict):
+            yield reject(self.source, line, f"not a Mastodon status: {type(value).__name__}", value)
+        else:
+            try:
+                yield from self.status(value, instance=None)
+            except RECORD_ERRORS as exc:
+                yield reject(self.source, line, reason(exc), value)
+
+    def status(self, status: dict, *, instance: str | None, depth: int = 0) -> Iterator[Record]:
+        """Accounts and posts of one status: what it embeds first, then itself."""
+        if depth > MAX_NESTING:
+            raise BadRecord("statuses nested too deeply")
+        uri = status["uri"]
+        if not isinstance(uri, str) or not uri:
+            raise BadRecord("field 'uri' is not a URI")
+        instance = instance or _host(status.get("url")) or _host(uri)
+        if not instance:
+            raise BadRecord("no instance: neither 'url' nor 'uri' names a host")
+        author = account_of(status["account"], instance=instance)
+        self._remember(self.accounts, (instance, _local(status["account"].get("id"))), author.id)
+        mentions = list(self._mentions(status.get("mentions"), instance))
+        yield author
+        yield from (m for m, _ in mentions)
+        kind, ref, ref_author = PostKind.ORIGINAL, None, None
+        text = html_text(status["content"]) if isinstance(status.get("content"), str) else ""
+        tags = [t["name"] for t in _objects(status.get("tags")) if isinstance(t.get("name"), str)]
+        if isinstance(status.get("reblog"), dict):
+            embedded = list(self.status(status["reblog"], instance=instance, depth=depth + 1))
+            yield from embedded
+            original = embedded[-1]  # a status's records end with its own post
+            kind, ref, ref_author = PostKind.RETWEET, original.id, _author(original)
+            tags = list(original.hashtags) if isinstance(original, Post) else []
+        elif (quoted := self._quoted(status, instance, depth)) is not None:
+            yield from quoted
+            if quoted:
+                ref, ref_author = quoted[-1].id, _author(quoted[-1])
+            else:
+                ref = self.statuses.get((instance, _local(_quote_id(status))))
+            kind = PostKind.QUOTE if ref else PostKind.ORIGINAL
+        if kind is PostKind.ORIGINAL and _local(status.get("in_reply_to_id")):
+            kind = PostKind.REPLY
+            ref = self.statuses.get((instance, _local(status["in_reply_to_id"])))
+            ref_author = self.accounts.get((instance, _local(status.get("in_reply_to_account_id"))))
+        self._remember(self.statuses, (instance, _local(status.get("id"))), uri)
+        if uri in self.seen:
+            return
+        if len(self.seen) >= self.limit:
+            self.seen.clear()
+        self.seen.add(uri)
+        yield Post(
+            id=uri, author_id=author.id, created_at=created_time(status.get("created_at"), ""),
+            kind=kind, text=text if kind is not PostKind.RETWEET else "",
+            lang=status["language"] if isinstance(status.get("language"), str) else "",
+            ref_id=ref, ref_author_id=ref_author,
+            mention_ids=tuple(dict.fromkeys(m.id for m, _ in mentions)),
+            hashtags=unique_tags(tags + text_tags(text)),
+        )
+
+    def _mentions(self, mentions: Any, instance: str) -> Iterator[tuple[Account, str]]:
+        for mention in _objects(mentions):
+            account = mention_account(mention, instance=instance)
+            if account is not None:
+                self._remember(self.accounts, (instance, _local(mention.get("id"))), account.id)
+                yield account, mention.get("id")
+
+    def _quoted(self, status: dict, instance: str, depth: int) -> list[Record] | None:
+        """The records of the quoted status when it is embedded; [] for a shallow quote."""
+        quote = status.get("quote")
+        if isinstance(quote, dict) and isinstance(quote.get("quoted_status"), dict):
+            if quote.get("state") not in (None, "accepted"):
+                return None  # pending, rejected, revoked: the quote is not shown, no interaction
+            return list(self.status(quote["quoted_status"], instance=instance, depth=depth + 1))
+        return [] if _quote_id(status) else None
+
+    def _remember(self, table: dict, key: tuple[str, str | None], value: str) -> None:
+        if key[1] is None:
+            return
+        if len(table) >= self.limit:
+            table.clear()
+        table[key] = value  # type: ignore[index]
+
+
+def account_of(account: Any, *, instance: str) -> Account:
+    """An Account from a Mastodon Account entity."""
+    if not isinstance(account, dict):
+        raise BadRecord("field 'account' is not an object")
+    handle = global_acct(account.get("acct"), instance)
+    name = account.get("display_name")
+    return Account(id=account_id(handle), handle=handle,
+                   name=name.strip() if isinstance(name, str) else "",
+                   followers=count_or_none(account.get("followers_count")),
+                   location_text=profile_location(account.get("fields")))
+
+
+def mention_account(mention: dict, *, instance: str) -> Account | None:
+    acct = mention.get("acct")
+    if not isinstance(acct, str) or not acct.strip("@"):
+        return None
+    handle = global_acct(acct, instance)
+    return Account(id=account_id(handle), handle=handle)
+
+
+def global_acct(acct: Any, instance: str) -> str:
+    """``user@domain`` from an ``acct``, which omits the domain for the serving instance's users."""
+    if not isinstance(acct, str) or not acct.strip("@"):
+        raise KeyError("acct")
+    acct = acct.strip().lstrip("@")
+    return acct if "@" in acct else f"{acct}@{instance}"
+
+
+def account_id(handle: str) -> str:
+    return "acct:" + handle.lower()
+
+
+def profile_location(fields: Any) -> str:
+    """The value of the profile field that names a place (``Location``, ``Ort``, ``📍``...)."""
+    for item in _objects(fields):
+        name, value = item.get("name"), item.get("value")
+        if not isinstance(name, str) or not isinstance(value, str):
+            continue
+        key = name.replace(PIN, " ").strip(" :.-\ufe0f").casefold()
+        if key in LOCATION_FIELDS or (PIN in name and not key):
+            return html_text(value)
+    return ""
+
+
+def _author(record: Record) -> str | None:
+    return record.author_id if isinstance(record, Post) else None
+
+
+def _quote_id(status: dict) -> Any:
+    quote = status.get("quote")
+    if isinstance(quote, dict) and quote.get("quoted_status_id"):
+        return quote["quoted_status_id"]
+    return status.get("quoted_status_id")
+
+
+def _host(url: Any) -> str:
+    if not isinstance(url, str) or "://" not in url:
+        return ""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _local(value: Any) -> str | None:
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _objects(value: Any) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
