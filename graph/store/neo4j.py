@@ -312,9 +312,12 @@ class Neo4jStore:
     def status(self) -> Status:
         (posts, accounts, hashtags, cities, retweets, quotes, replies, mentions,
          communities), = self._read("read/status")
+        platforms = {platform: {"posts": n_posts, "accounts": n_accounts}
+                     for platform, n_accounts, n_posts in self._read("read/platforms")}
         return Status(store=self.name, posts=posts, accounts=accounts, hashtags=hashtags,
                       cities=cities, retweet_edges=retweets, quote_edges=quotes,
-                      reply_edges=replies, mention_edges=mentions, communities=communities)
+                      reply_edges=replies, mention_edges=mentions, communities=communities,
+                      platforms=platforms)
 
     def _ensure_keys(self) -> None:
         if not self._keys:
@@ -392,13 +395,20 @@ class Neo4jStore:
                                   ref_author=ref[part], reply_author=reply[part])
         return {t: tables[normalize_tag(t)] for t in tags}
 
-    def hashtags(self) -> list[HashtagUse]:
-        return [HashtagUse(*r) for r in self._read("read/hashtags")]
+    def hashtags(self, *, platform: str | None = None) -> list[HashtagUse]:
+        rows = self._read("read/platform_hashtags", platform=platform) if platform \
+            else self._read("read/hashtags")
+        return [HashtagUse(*r) for r in rows]
 
-    def hashtag_counts(self) -> dict[str, int]:
+    def hashtag_counts(self, *, platform: str | None = None) -> dict[str, int]:
+        if platform:
+            return dict(self._read("read/platform_hashtag_counts", platform=platform))
         return dict(self._read("read/hashtag_counts"))
 
-    def cooccurring(self, hashtag: str) -> dict[str, int]:
+    def cooccurring(self, hashtag: str, *, platform: str | None = None) -> dict[str, int]:
+        if platform:
+            return dict(self._read("read/platform_cooccurring", tag=normalize_tag(hashtag),
+                                   platform=platform))
         return dict(self._read("read/cooccurring", tag=normalize_tag(hashtag)))
 
     def geo_evidence(self) -> GeoEvidence:
