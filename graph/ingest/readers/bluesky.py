@@ -22,7 +22,8 @@ What is kept of each event (the rest is counted and logged):
 - reposts: a post of kind retweet whose reference is the reposted post; its author
   is the DID inside the ``at://`` URI; it carries its original's hashtags when the
   stream read the original (``TagMemory``);
-- profiles (``app.bsky.actor.profile``): display name and description;
+- profiles (``app.bsky.actor.profile``, profile views): display name, and as location
+  the place the description states, when it clearly states one (``bio.place_in_bio``);
 - deletes are not applied: a collection of a hijack keeps what was posted, deleted
   later or not, as the Twitter readers keep tweets a ``delete`` notice names; they
   are counted, like likes, follows, blocks and lists, which tagjack does not use.
@@ -37,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from tagjack.graph.ingest.readers.bio import place_in_bio
 from tagjack.graph.ingest.readers.common import (
     RECORD_ERRORS,
     BadRecord,
@@ -184,7 +186,7 @@ class BlueskyReader:
             raise BadRecord("field 'record' is not an object")
         if collection == PROFILE:
             yield Account(id=did, handle="", name=_text(record.get("displayName")),
-                          location_text=_text(record.get("description")))
+                          location_text=place_in_bio(_text(record.get("description"))))
             return
         uri = f"at://{did}/{collection}/{rkey}"
         fallback = _micros(time_us)
@@ -331,7 +333,7 @@ def profile_account(profile: dict) -> Account:
     return Account(id=_did(profile.get("did")), handle=_handle(profile.get("handle")),
                    name=_text(profile.get("displayName")),
                    followers=count_or_none(profile.get("followersCount")),
-                   location_text=_text(profile.get("description")))
+                   location_text=place_in_bio(_text(profile.get("description"))))
 
 
 def repost_id(by: str, ref: str) -> str:

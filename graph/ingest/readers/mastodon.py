@@ -15,7 +15,9 @@ a quote (4.4+ ``quote.quoted_status``, or a shallow ``quoted_status_id``) and a
 reply (``in_reply_to_id``) refer to posts by local id, resolved through the statuses
 read so far from the same instance; the replied-to account through the status's
 mentions (a reply mentions whom it answers). HTML (``content``, ``note``, field
-values) becomes text through ``html.parser``.
+values) becomes text through ``html.parser``. An account's location is the profile
+field that names one (``Location``, ``Ort``, ``Ubicación``, ``📍``...), else the place its
+note clearly states (``bio.place_in_bio``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from tagjack.graph.ingest.readers.bio import place_in_bio
 from tagjack.graph.ingest.readers.common import (
     RECORD_ERRORS,
     BadRecord,
@@ -185,11 +188,12 @@ def account_of(account: Any, *, instance: str) -> Account:
     if not isinstance(account, dict):
         raise BadRecord("field 'account' is not an object")
     handle = global_acct(account.get("acct"), instance)
-    name = account.get("display_name")
+    name, note = account.get("display_name"), account.get("note")
     return Account(id=account_id(handle), handle=handle,
                    name=name.strip() if isinstance(name, str) else "",
                    followers=count_or_none(account.get("followers_count")),
-                   location_text=profile_location(account.get("fields")))
+                   location_text=profile_location(account.get("fields"))
+                   or place_in_bio(html_text(note) if isinstance(note, str) else ""))
 
 
 def mention_account(mention: dict, *, instance: str) -> Account | None:

@@ -236,7 +236,7 @@ def test_identity_profile_envelope_and_skipped_events():
     )
     assert got == [
         Account(id=DID, handle="ann.bsky.social"),
-        Account(id=DID, handle="", name="Ann", location_text="📍 Brooklyn, NY"),
+        Account(id=DID, handle="", name="Ann", location_text="Brooklyn, NY"),
         Post(id=f"at://{DID}/app.bsky.feed.post/3kf", author_id=DID,
              created_at=datetime(2025, 4, 18, 18, 13, 20, tzinfo=UTC), text="hi"),
     ]
