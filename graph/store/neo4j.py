@@ -113,8 +113,11 @@ STORE_STATEMENT_PARAMS: dict[str, frozenset[str]] = {
     **{f"read/{n}": NO_PARAMS for n in (
         "status", "schema_version", "account_ids", "accounts", *EDGE_TYPES.values(), "posts",
         "hashtags", "location_texts", "places", "coordinates", "run", "results", "communities",
-        "cities", "hashtag_counts")},
+        "cities", "hashtag_counts", "platforms")},
     "read/posts_of_tags": frozenset({"tags"}),
+    "read/platform_hashtags": frozenset({"platform"}),
+    "read/platform_hashtag_counts": frozenset({"platform"}),
+    "read/platform_cooccurring": frozenset({"tag", "platform"}),
     **{f"read/{n}": frozenset({"tag"}) for n in (
         *(f"tagged_{n}" for n in EDGE_TYPES.values()), "tagged_posts", "cooccurring")},
     **{f"writeback/{n}": frozenset({"batch_size"}) for n in (

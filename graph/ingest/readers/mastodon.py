@@ -8,12 +8,14 @@ Ids are global, so one store holds several instances' views of the same posts:
   Mentions carry ``acct`` but no account URI, and Mastodon usernames never change
   (a move makes a new account), so the global ``acct`` is the stable key every
   reference can name. ``acct`` without a domain is made global with the host of
-  the serving instance, taken from the status URL.
+  the serving instance, taken from the URL of a status whose author's ``acct`` has
+  no domain (a local account's status is on the serving instance).
 
 A boost (``reblog``) is a post of kind retweet whose reference is the original;
 a quote (4.4+ ``quote.quoted_status``, or a shallow ``quoted_status_id``) and a
 reply (``in_reply_to_id``) refer to posts by local id, resolved through the statuses
-read so far from the same instance; the replied-to account through the status's
+read so far from the file (one instance's view, as collectors write them); the
+replied-to account through the status's
 mentions (a reply mentions whom it answers). HTML (``content``, ``note``, field
 values) becomes text through ``html.parser``. An account's location is the profile
 field that names one (``Location``, ``Ort``, ``Ubicación``, ``📍``...), else the place its
@@ -32,6 +34,7 @@ from tagjack.graph.ingest.readers.bio import place_in_bio
 from tagjack.graph.ingest.readers.common import (
     RECORD_ERRORS,
     BadRecord,
+    Originals,
     Progress,
     count_or_none,
     created_time,
@@ -82,15 +85,16 @@ def parse_mastodon(lines: Iterable[bytes], *, source: str) -> Iterator[Record | 
 
 
 class MastodonReader:
-    """What one stream needs across lines: uris seen, and local ids met on each instance."""
+    """What one stream needs across lines: the serving instance, uris seen, local ids met."""
 
     limit = 200_000
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.seen: set[str] = set()  # uris of posts yielded
-        self.statuses: dict[tuple[str, str], str] = {}  # (instance, local id) -> uri
-        self.accounts: dict[tuple[str, str], str] = {}  # (instance, local id) -> account id
+        self.server: str | None = None  # the instance that served the statuses
+        self.posts = Originals()  # posts read, by uri: a status read twice is read once
+        self.statuses: dict[str, str] = {}  # local id -> uri
+        self.accounts: dict[str, str] = {}  # local id -> account id
 
     def value(self, value: Any, *, line: int) -> Iterator[Record | Reject]:
         if isinstance(value, list):
@@ -105,82 +109,104 @@ class MastodonReader:
             yield reject(self.source, line, f"not a Mastodon status: {type(value).__name__}", value)
         else:
             try:
-                yield from self.status(value, instance=None)
+                records, _ = self.status(value)
             except RECORD_ERRORS as exc:
                 yield reject(self.source, line, reason(exc), value)
+            else:
+                yield from records
 
-    def status(self, status: dict, *, instance: str | None, depth: int = 0) -> Iterator[Record]:
-        """Accounts and posts of one status: what it embeds first, then itself."""
+    def status(self, status: dict, *, depth: int = 0) -> tuple[list[Record], Post]:
+        """The records of one status (what it embeds first, its post last) and its post.
+
+        A status read before (a boosted original, again and again) gives no records,
+        only its post, without being read again.
+        """
         if depth > MAX_NESTING:
             raise BadRecord("statuses nested too deeply")
         uri = status["uri"]
         if not isinstance(uri, str) or not uri:
             raise BadRecord("field 'uri' is not a URI")
-        instance = instance or _host(status.get("url")) or _host(uri)
-        if not instance:
-            raise BadRecord("no instance: neither 'url' nor 'uri' names a host")
+        self._remember(self.statuses, _local(status.get("id")), uri)
+        if (known := self.posts.get(uri)) is not None:
+            return [], known
+        instance = self._instance(status, uri)
         author = account_of(status["account"], instance=instance)
-        self._remember(self.accounts, (instance, _local(status["account"].get("id"))), author.id)
+        self._remember(self.accounts, _local(status["account"].get("id")), author.id)
         mentions = list(self._mentions(status.get("mentions"), instance))
-        yield author
-        yield from (m for m, _ in mentions)
+        records: list[Record] = [author, *mentions]
         kind, ref, ref_author = PostKind.ORIGINAL, None, None
         text = html_text(status["content"]) if isinstance(status.get("content"), str) else ""
         tags = [t["name"] for t in _objects(status.get("tags")) if isinstance(t.get("name"), str)]
         if isinstance(status.get("reblog"), dict):
-            embedded = list(self.status(status["reblog"], instance=instance, depth=depth + 1))
-            yield from embedded
-            original = embedded[-1]  # a status's records end with its own post
-            kind, ref, ref_author = PostKind.RETWEET, original.id, _author(original)
-            tags = list(original.hashtags) if isinstance(original, Post) else []
-        elif (quoted := self._quoted(status, instance, depth)) is not None:
-            yield from quoted
-            if quoted:
-                ref, ref_author = quoted[-1].id, _author(quoted[-1])
+            embedded, original = self.status(status["reblog"], depth=depth + 1)
+            records += embedded
+            kind, ref, ref_author = PostKind.RETWEET, original.id, original.author_id
+            tags, text = list(original.hashtags), ""
+        elif (quoted := self._quoted(status, depth)) is not None:
+            embedded, original = quoted
+            records += embedded
+            if original is not None:
+                ref, ref_author = original.id, original.author_id
             else:
-                ref = self.statuses.get((instance, _local(_quote_id(status))))
+                ref = self._known(self.statuses, _quote_id(status))
             kind = PostKind.QUOTE if ref else PostKind.ORIGINAL
         if kind is PostKind.ORIGINAL and _local(status.get("in_reply_to_id")):
             kind = PostKind.REPLY
-            ref = self.statuses.get((instance, _local(status["in_reply_to_id"])))
-            ref_author = self.accounts.get((instance, _local(status.get("in_reply_to_account_id"))))
-        self._remember(self.statuses, (instance, _local(status.get("id"))), uri)
-        if uri in self.seen:
-            return
-        if len(self.seen) >= self.limit:
-            self.seen.clear()
-        self.seen.add(uri)
-        yield Post(
+            ref = self._known(self.statuses, status["in_reply_to_id"])
+            ref_author = self._known(self.accounts, status.get("in_reply_to_account_id"))
+        post = Post(
             id=uri, author_id=author.id, created_at=created_time(status.get("created_at"), ""),
-            kind=kind, text=text if kind is not PostKind.RETWEET else "",
+            kind=kind, text=text,
             lang=status["language"] if isinstance(status.get("language"), str) else "",
             ref_id=ref, ref_author_id=ref_author,
-            mention_ids=tuple(dict.fromkeys(m.id for m, _ in mentions)),
+            mention_ids=tuple(dict.fromkeys(m.id for m in mentions)),
             hashtags=unique_tags(tags + text_tags(text)),
         )
+        self.posts.remember(post)
+        records.append(post)
+        return records, post
 
-    def _mentions(self, mentions: Any, instance: str) -> Iterator[tuple[Account, str]]:
+    def _mentions(self, mentions: Any, instance: str) -> Iterator[Account]:
         for mention in _objects(mentions):
             account = mention_account(mention, instance=instance)
             if account is not None:
-                self._remember(self.accounts, (instance, _local(mention.get("id"))), account.id)
-                yield account, mention.get("id")
+                self._remember(self.accounts, _local(mention.get("id")), account.id)
+                yield account
 
-    def _quoted(self, status: dict, instance: str, depth: int) -> list[Record] | None:
-        """The records of the quoted status when it is embedded; [] for a shallow quote."""
+    def _quoted(self, status: dict, depth: int) -> tuple[list[Record], Post | None] | None:
+        """The records and post of the quoted status when it is embedded, ([], None) for a
+        shallow quote, None for no quote."""
         quote = status.get("quote")
         if isinstance(quote, dict) and isinstance(quote.get("quoted_status"), dict):
             if quote.get("state") not in (None, "accepted"):
                 return None  # pending, rejected, revoked: the quote is not shown, no interaction
-            return list(self.status(quote["quoted_status"], instance=instance, depth=depth + 1))
-        return [] if _quote_id(status) else None
+            return self.status(quote["quoted_status"], depth=depth + 1)
+        return ([], None) if _quote_id(status) else None
 
-    def _remember(self, table: dict, key: tuple[str, str | None], value: str) -> None:
-        if key[1] is None:
+    def _instance(self, status: dict, uri: str) -> str:
+        """The serving instance, learnt from the first status of a local account; until then
+        the status's own host."""
+        own = _host(status.get("url")) or _host(uri)
+        account = status.get("account")
+        acct = account.get("acct") if isinstance(account, dict) else None
+        if self.server is None and own and isinstance(acct, str) and "@" not in acct.strip("@"):
+            self.server = own
+        instance = self.server or own
+        if not instance:
+            raise BadRecord("no instance: neither 'url' nor 'uri' names a host")
+        return instance
+
+    def _remember(self, table: dict[str, str], key: str | None, value: str) -> None:
+        if key is None:
             return
         if len(table) >= self.limit:
             table.clear()
-        table[key] = value  # type: ignore[index]
+        table[key] = value
+
+    @staticmethod
+    def _known(table: dict[str, str], local_id: Any) -> str | None:
+        key = _local(local_id)
+        return table.get(key) if key is not None else None
 
 
 def account_of(account: Any, *, instance: str) -> Account:
@@ -226,10 +252,6 @@ def profile_location(fields: Any) -> str:
         if key in LOCATION_FIELDS or (PIN in name and not key):
             return html_text(value)
     return ""
-
-
-def _author(record: Record) -> str | None:
-    return record.author_id if isinstance(record, Post) else None
 
 
 def _quote_id(status: dict) -> Any:
