@@ -21,8 +21,7 @@ from tagjack.graph.model import Platform, normalize_tag
 from tagjack.graph.simulation.simulate import simulate
 from tagjack.graph.store.platform import on_platform
 from tagjack.graph.store.sqlite import SqliteStore
-
-from .test_answers_on_simulation import neighbour_bound, nmi
+from test_answers_on_simulation import neighbour_bound, nmi
 
 pytestmark = pytest.mark.slow
 POSTS = 50_000

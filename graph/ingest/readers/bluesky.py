@@ -34,11 +34,26 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 from tagjack.graph.ingest.readers.bio import place_in_bio
+from tagjack.graph.ingest.readers.bluesky_ids import (
+    GEO_EMBED,
+    POST,
+    PROFILE,
+    QUOTE_EMBEDS,
+    REPOST,
+    micros,
+    optional_time,
+    record_time,
+    repost_id,
+    short_name,
+    uri_collection,
+    uri_did,
+)
+from tagjack.graph.ingest.readers.bluesky_typed import TypedDecoder, TypedRecords
 from tagjack.graph.ingest.readers.common import (
     RECORD_ERRORS,
     BadRecord,
@@ -47,7 +62,6 @@ from tagjack.graph.ingest.readers.common import (
     json_lines,
     json_values,
     open_binary,
-    parse_iso_time,
     point,
     reason,
     reject,
@@ -58,14 +72,8 @@ from tagjack.graph.model import Account, Post, PostKind, Record, Reject
 
 log = logging.getLogger(__name__)
 
-POST = "app.bsky.feed.post"
-REPOST = "app.bsky.feed.repost"
-PROFILE = "app.bsky.actor.profile"
-QUOTE_EMBEDS = {"app.bsky.embed.record", "app.bsky.embed.recordWithMedia"}
 TAP_TYPES = ("record", "identity", "account")
-GEO_EMBED = "community.lexicon.embed.geo"
-TID_DIGITS = "234567abcdefghijklmnopqrstuvwxyz"
-MIN_YEAR = 2000  # a client clock before this is broken (real posts say year 0)
+
 MAX_DEPTH = 8  # a thread nests replies; deeper ones are rare and add nothing new
 
 
@@ -75,10 +83,22 @@ def read_bluesky(path: Path, *, on_progress: Progress | None = None) -> Iterator
 
 
 def parse_bluesky_stream(fh: IO[bytes], *, source: str) -> Iterator[Record | Reject]:
-    """Records of a Bluesky file: JSON Lines of events or views, or one JSON document."""
+    """Records of a Bluesky file: JSON Lines of events or views, or one JSON document.
+
+    The usual Jetstream event takes the typed fast path (``bluesky_typed``); the rest
+    this module's tolerant reader.
+    """
     reader = BlueskyReader(source)
-    for item in json_values(fh, source=source):
-        yield from (item,) if isinstance(item, Reject) else reader.value(item[1], line=item[0])
+    decoder = TypedDecoder(reader.tags, reader.skipped)
+    for item in json_values(fh, source=source, decode=decoder.decode):
+        if item.__class__ is not tuple:
+            yield item  # type: ignore[misc]
+            continue
+        line, value = item  # type: ignore[misc]
+        if value.__class__ is TypedRecords:
+            yield from value
+        else:
+            yield from reader.value(value, line=line)
     reader.log_skipped()
 
 
@@ -173,12 +193,12 @@ class BlueskyReader:
     def _commit(self, did: str, operation: Any, collection: Any, rkey: Any, record: Any,
                 time_us: Any) -> Iterator[Record]:
         if operation == "delete":
-            self.skipped[f"deletes of {_short(collection)}"] += 1
+            self.skipped[f"deletes of {short_name(collection)}"] += 1
             return
         if operation not in ("create", "update"):
             raise BadRecord(f"unknown commit operation {operation!r}")
         if collection not in (POST, REPOST, PROFILE):
-            self.skipped[_short(collection)] += 1
+            self.skipped[short_name(collection)] += 1
             return
         if not isinstance(rkey, str) or not rkey:
             raise KeyError("rkey")
@@ -189,7 +209,7 @@ class BlueskyReader:
                           location_text=place_in_bio(_text(record.get("description"))))
             return
         uri = f"at://{did}/{collection}/{rkey}"
-        fallback = _micros(time_us)
+        fallback = micros(time_us)
         post = (post_of(record, uri=uri, author_id=did, fallback=fallback) if collection == POST
                 else self._repost(record, uri=uri, author_id=did, fallback=fallback))
         if post.kind is not PostKind.RETWEET:
@@ -202,9 +222,9 @@ class BlueskyReader:
         ref = subject.get("uri") if isinstance(subject, dict) else None
         if not isinstance(ref, str) or uri_did(ref) is None:
             raise BadRecord("repost without a subject at:// URI")
-        return Post(id=uri, author_id=author_id, created_at=_created(record, uri, fallback),
-                    kind=PostKind.RETWEET, ref_id=ref, ref_author_id=uri_did(ref),
-                    hashtags=self.tags.get(ref, ()))
+        at = record_time(record.get("createdAt"), uri, fallback)
+        return Post(id=uri, author_id=author_id, created_at=at, kind=PostKind.RETWEET,
+                    ref_id=ref, ref_author_id=uri_did(ref), hashtags=self.tags.get(ref, ()))
 
     # -- AppView ---------------------------------------------------------------
 
@@ -223,7 +243,7 @@ class BlueskyReader:
         if depth < MAX_DEPTH:
             yield from self._embedded_views(view.get("embed"), depth)
         post = post_of(record, uri=uri, author_id=account.id,
-                       fallback=_optional_time(view.get("indexedAt")))
+                       fallback=optional_time(view.get("indexedAt")))
         self.tags.remember(post)
         yield post
 
@@ -251,7 +271,7 @@ class BlueskyReader:
             raise BadRecord("reasonRepost without 'by'")
         account = profile_account(by)
         yield account
-        at = _optional_time(why.get("indexedAt"))
+        at = optional_time(why.get("indexedAt"))
         if at is None:
             raise KeyError("indexedAt")
         ref = post["uri"]
@@ -282,8 +302,9 @@ def post_of(record: dict, *, uri: str, author_id: str, fallback: datetime | None
     kind, ref = _reference(record)
     langs = record.get("langs")
     lang = langs[0] if isinstance(langs, list) and langs and isinstance(langs[0], str) else ""
-    return Post(id=uri, author_id=author_id, created_at=_created(record, uri, fallback), kind=kind,
-                text=text, lang=lang, ref_id=ref, ref_author_id=uri_did(ref) if ref else None,
+    at = record_time(record.get("createdAt"), uri, fallback)
+    return Post(id=uri, author_id=author_id, created_at=at, kind=kind, text=text, lang=lang,
+                ref_id=ref, ref_author_id=uri_did(ref) if ref else None,
                 mention_ids=tuple(dict.fromkeys(mentions)),
                 hashtags=unique_tags(tags), coordinates=_geo(record.get("embed")))
 
@@ -336,26 +357,6 @@ def profile_account(profile: dict) -> Account:
                    location_text=place_in_bio(_text(profile.get("description"))))
 
 
-def repost_id(by: str, ref: str) -> str:
-    """A stand-in id for a repost known without its own URI (a feed's reason, a CSV row):
-    one per reposter and post, never a real record's (real keys have no '/')."""
-    return f"at://{by}/{REPOST}/{ref[5:].replace('/', ':')}"
-
-
-def uri_did(uri: Any) -> str | None:
-    """The DID an ``at://did/collection/rkey`` URI names (the record's author), or None."""
-    if not isinstance(uri, str) or not uri.startswith("at://did:"):
-        return None
-    return uri[5:].split("/", 1)[0]
-
-
-def uri_collection(uri: Any) -> str | None:
-    if uri_did(uri) is None:
-        return None
-    parts = uri[5:].split("/")
-    return parts[1] if len(parts) == 3 else None
-
-
 def _did(value: Any) -> str:
     if not isinstance(value, str) or not value.startswith("did:"):
         raise BadRecord("no DID" if value is None else f"not a DID: {str(value)[:60]!r}")
@@ -369,57 +370,6 @@ def _handle(value: Any) -> str:
 
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
-
-
-def _created(record: dict, uri: str, fallback: datetime | None) -> datetime:
-    """``createdAt`` as written by the client; when it is absent or junk (real posts say
-    year 0), the time in the record key, else the relay's or AppView's time."""
-    at = _optional_time(record.get("createdAt"))
-    if at is not None and at.year >= MIN_YEAR:
-        return at
-    at = tid_time(uri.rsplit("/", 1)[-1]) or fallback
-    if at is None:
-        raise KeyError("createdAt")
-    return at
-
-
-def tid_time(rkey: str) -> datetime | None:
-    """When a record was made, from its key when that is a TID (13 base32 characters whose
-    top 54 bits count microseconds since 1970); None for other keys."""
-    if len(rkey) != 13 or any(c not in TID_DIGITS for c in rkey):
-        return None
-    value = 0
-    for c in rkey:
-        value = value * 32 + TID_DIGITS.index(c)
-    at = _micros(value >> 10)
-    return at if at is not None and at.year >= MIN_YEAR else None
-
-
-def _optional_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    head, dot, tail = text.partition(".")
-    if dot:  # clients write up to 9 fractional digits; Python reads 6
-        digits = len(tail) - len(tail.lstrip("0123456789"))
-        text = head + "." + tail[:min(digits, 6)] + tail[digits:]
-    try:
-        return parse_iso_time(text)
-    except (ValueError, OverflowError):
-        return None
-
-
-def _micros(value: Any) -> datetime | None:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**53:
-        return datetime.fromtimestamp(value / 1e6, tz=UTC)
-    return None
-
-
-def _short(collection: Any) -> str:
-    names = {"app.bsky.feed.like": "likes", "app.bsky.graph.follow": "follows",
-             "app.bsky.graph.block": "blocks", POST: "posts", REPOST: "reposts",
-             PROFILE: "profiles"}
-    return names.get(collection, str(collection)) if isinstance(collection, str) else "records"
 
 
 def _is_page(value: dict) -> bool:

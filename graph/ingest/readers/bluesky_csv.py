@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from tagjack.graph.ingest.readers.bluesky import POST, repost_id, tid_time, uri_collection, uri_did
+from tagjack.graph.ingest.readers.bluesky_ids import POST, repost_id, tid_time, uri_collection, uri_did
 from tagjack.graph.ingest.readers.common import (
     RECORD_ERRORS,
     BadRecord,

@@ -9,8 +9,9 @@ from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
-from tagjack.graph.ingest.readers.bluesky import parse_bluesky, repost_id, tid_time
+from tagjack.graph.ingest.readers.bluesky import parse_bluesky
 from tagjack.graph.ingest.readers.bluesky_csv import parse_bluesky_csv
+from tagjack.graph.ingest.readers.bluesky_ids import repost_id, tid_time
 from tagjack.graph.ingest.readers.detect import detect, detect_file, input_files
 from tagjack.graph.ingest.readers.mastodon import parse_mastodon, profile_location
 from tagjack.graph.ingest.readers.social import html_text
