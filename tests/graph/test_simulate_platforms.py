@@ -6,7 +6,7 @@ import json
 
 import pytest
 from tagjack.graph.ingest.readers.detect import detect_file, read_file
-from tagjack.graph.model import Post, PostKind, Reject
+from tagjack.graph.model import Account, Post, PostKind, Reject
 from tagjack.graph.simulation.simulate import simulate
 
 SMALL = 2_000
@@ -50,4 +50,27 @@ def test_every_simulated_post_reads_back(tmp_path, fmt, reader):
     kinds = {p.kind for p in posts.values()}
     assert kinds == set(PostKind)
     # every repost, quote and reply names whom it answers
-    assert all(p.ref_author_id for p in posts.values() if p.kind is not PostKind.ORIGINAL)
+    assert all(p.ref_author_id for p in posts.values() if p.kind in (PostKind.RETWEET, PostKind.QUOTE))
+    assert all(p.reply_to_author_id and not p.ref_id for p in posts.values() if p.kind is PostKind.REPLY)
+
+
+def dunks(folder, truth) -> dict[str, int]:
+    """The hijackers' quotes of and replies to the origin, read back as tagjack reads them."""
+    records = list(read_file(folder / "tweets.jsonl"))
+    handles = {r.id: r.handle for r in records if isinstance(r, Account) and r.handle}
+    hijackers = {h for h, label in truth["communities"].items() if label in truth["hijacker_labels"]}
+    found = {"quote": 0, "reply": 0}
+    for post in (r for r in records if isinstance(r, Post) and handles.get(r.author_id) in hijackers):
+        found["quote"] += post.kind is PostKind.QUOTE and handles.get(post.ref_author_id) == truth["origin"]
+        found["reply"] += handles.get(post.reply_to_author_id) == truth["origin"]
+    return found
+
+
+@pytest.mark.parametrize("fmt", ["jetstream", "mastodon"])
+def test_the_dunk_reads_back_as_on_twitter(tmp_path_factory, fmt):
+    """The hijackers quote and reply to the origin on every platform, as many times as on Twitter."""
+    on_twitter = tmp_path_factory.mktemp("dunk-v1")
+    expected = dunks(on_twitter, simulate(on_twitter, tweets=SMALL, fmt="v1", seed=3))
+    folder = tmp_path_factory.mktemp(f"dunk-{fmt}")
+    assert dunks(folder, simulate(folder, tweets=SMALL, fmt=fmt, seed=3)) == expected
+    assert expected["quote"] > 0 and expected["reply"] > 0

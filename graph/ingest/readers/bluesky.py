@@ -67,7 +67,7 @@ from tagjack.graph.ingest.readers.common import (
     reject,
     unique_tags,
 )
-from tagjack.graph.ingest.readers.social import TagMemory, text_tags
+from tagjack.graph.ingest.readers.social import TagMemory, post_kind, text_tags
 from tagjack.graph.model import Account, Post, PostKind, Record, Reject
 
 log = logging.getLogger(__name__)
@@ -299,12 +299,13 @@ def post_of(record: dict, *, uri: str, author_id: str, fallback: datetime | None
     if isinstance(extra, list):
         tags.extend(t for t in extra if isinstance(t, str))
     tags.extend(text_tags(text))
-    kind, ref = _reference(record)
+    quoted, parent = _quoted(record), _parent(record)
     langs = record.get("langs")
     lang = langs[0] if isinstance(langs, list) and langs and isinstance(langs[0], str) else ""
     at = record_time(record.get("createdAt"), uri, fallback)
-    return Post(id=uri, author_id=author_id, created_at=at, kind=kind, text=text, lang=lang,
-                ref_id=ref, ref_author_id=uri_did(ref) if ref else None,
+    return Post(id=uri, author_id=author_id, created_at=at, kind=post_kind(quoted, parent),
+                text=text, lang=lang, ref_id=quoted, ref_author_id=uri_did(quoted),
+                reply_to_id=parent, reply_to_author_id=uri_did(parent),
                 mention_ids=tuple(dict.fromkeys(mentions)),
                 hashtags=unique_tags(tags), coordinates=_geo(record.get("embed")))
 
@@ -322,11 +323,8 @@ def _facets(facets: Any) -> tuple[list[str], list[str]]:
     return tags, mentions
 
 
-def _reference(record: dict) -> tuple[PostKind, str | None]:
-    """A quote of a post (it wins, as in the Twitter readers), else a reply, else an original.
-
-    Embedding a list, a feed or a starter pack is no quote of anyone's words.
-    """
+def _quoted(record: dict) -> str | None:
+    """The post a record quotes: embedding a list, a feed or a starter pack quotes no one's words."""
     embed = record.get("embed")
     if isinstance(embed, dict) and embed.get("$type") in QUOTE_EMBEDS:
         inner = embed.get("record")
@@ -334,13 +332,18 @@ def _reference(record: dict) -> tuple[PostKind, str | None]:
             inner = inner["record"]  # recordWithMedia: {"record": {"record": strongRef}}
         ref = inner.get("uri") if isinstance(inner, dict) else None
         if uri_collection(ref) == POST:
-            return PostKind.QUOTE, ref
+            return ref
+    return None
+
+
+def _parent(record: dict) -> str | None:
+    """The post a record replies to (real replies answer reposts and other apps' records too)."""
     reply = record.get("reply")
     if isinstance(reply, dict) and isinstance(reply.get("parent"), dict):
         ref = reply["parent"].get("uri")
-        if uri_did(ref) is not None:  # real replies answer reposts and other apps' records too
-            return PostKind.REPLY, ref
-    return PostKind.ORIGINAL, None
+        if uri_did(ref) is not None:
+            return ref
+    return None
 
 
 def _geo(embed: Any) -> tuple[float, float] | None:

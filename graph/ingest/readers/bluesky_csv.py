@@ -25,7 +25,7 @@ from tagjack.graph.ingest.readers.common import (
     reject,
     unique_tags,
 )
-from tagjack.graph.ingest.readers.social import text_tags
+from tagjack.graph.ingest.readers.social import post_kind, text_tags
 from tagjack.graph.model import Account, Post, PostKind, Record, Reject
 
 REQUIRED = ("uri", "user_did", "timestamp_utc")
@@ -100,16 +100,15 @@ def row_records(row: dict[str, str], seen: set[str]) -> Iterator[Record]:
 
 def _post(row: dict[str, str], uri: str, did: str, mentions: list[str]) -> Post:
     text = row.get("text", "")
-    kind, ref, ref_author = PostKind.ORIGINAL, None, None
-    if quoted := row.get("quoted_uri", ""):  # a quote wins over a reply, as in the other readers
-        kind, ref, ref_author = PostKind.QUOTE, quoted, row.get("quoted_user_did") or uri_did(quoted)
-    elif parent := row.get("to_post_uri", ""):
-        kind, ref, ref_author = PostKind.REPLY, parent, row.get("to_user_did") or uri_did(parent)
+    quoted, parent = row.get("quoted_uri", "") or None, row.get("to_post_uri", "") or None
+    quoted_by = (row.get("quoted_user_did") or uri_did(quoted)) if quoted else None
+    parent_by = (row.get("to_user_did") or uri_did(parent)) if parent else None
     at = _time(row["timestamp_utc"]) or tid_time(uri.rsplit("/", 1)[-1])
     if at is None:
         raise BadRecord(f"field 'timestamp_utc' is not a time: {row['timestamp_utc'][:40]!r}")
-    return Post(id=uri, author_id=did, created_at=at, kind=kind, text=text, ref_id=ref,
-                ref_author_id=ref_author, mention_ids=tuple(dict.fromkeys(mentions)),
+    return Post(id=uri, author_id=did, created_at=at, kind=post_kind(quoted, parent), text=text,
+                ref_id=quoted, ref_author_id=quoted_by, reply_to_id=parent,
+                reply_to_author_id=parent_by, mention_ids=tuple(dict.fromkeys(mentions)),
                 hashtags=_tags(row, text))
 
 

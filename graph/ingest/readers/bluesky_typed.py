@@ -28,7 +28,7 @@ from tagjack.graph.ingest.readers.bluesky_ids import (
     uri_did,
 )
 from tagjack.graph.ingest.readers.common import loads, point, unique_tags
-from tagjack.graph.ingest.readers.social import TagMemory, text_tags
+from tagjack.graph.ingest.readers.social import TagMemory, post_kind, text_tags
 from tagjack.graph.model import Account, Post, PostKind
 
 
@@ -179,26 +179,32 @@ class TypedDecoder:
         if record.tags:
             tags.extend(record.tags)
         tags.extend(text_tags(text))
-        kind, ref = _reference(record)
+        quoted, parent = _quoted(record), _parent(record)
         embed = record.embed
         return Post(id=uri, author_id=did, created_at=event_time(record.createdAt, uri, time_us),
-                    kind=kind, text=text, lang=record.langs[0] if record.langs else "",
-                    ref_id=ref, ref_author_id=uri_did(ref) if ref else None,
+                    kind=post_kind(quoted, parent), text=text,
+                    lang=record.langs[0] if record.langs else "",
+                    ref_id=quoted, ref_author_id=uri_did(quoted),
+                    reply_to_id=parent, reply_to_author_id=uri_did(parent),
                     mention_ids=tuple(dict.fromkeys(mentions)), hashtags=unique_tags(tags),
                     coordinates=point(embed.longitude, embed.latitude)
                     if embed is not None and embed.type == GEO_EMBED else None)
 
 
-def _reference(record: _Record) -> tuple[PostKind, str | None]:
+def _quoted(record: _Record) -> str | None:
     embed = record.embed
     if embed is not None and embed.type in QUOTE_EMBEDS and embed.record is not None:
         inner = embed.record
         ref = inner.record.uri if inner.record is not None else inner.uri
         if uri_collection(ref) == POST:
-            return PostKind.QUOTE, ref
+            return ref
+    return None
+
+
+def _parent(record: _Record) -> str | None:
     if record.reply is not None and record.reply.parent is not None:
         ref = record.reply.parent.uri
         if uri_did(ref) is not None:
-            return PostKind.REPLY, ref
-    return PostKind.ORIGINAL, None
+            return ref
+    return None
 

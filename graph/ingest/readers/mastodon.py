@@ -13,9 +13,9 @@ Ids are global, so one store holds several instances' views of the same posts:
 
 A boost (``reblog``) is a post of kind retweet whose reference is the original;
 a quote (4.4+ ``quote.quoted_status``, or a shallow ``quoted_status_id``) and a
-reply (``in_reply_to_id``) refer to posts by local id, resolved through the statuses
-read so far from the file (one instance's view, as collectors write them); the
-replied-to account through the status's
+reply (``in_reply_to_id``; a quote that replies is both) refer to posts by local id,
+resolved through the statuses read so far from the file (one instance's view, as
+collectors write them); the replied-to account through the status's
 mentions (a reply mentions whom it answers). HTML (``content``, ``note``, field
 values) becomes text through ``html.parser``. An account's location is the profile
 field that names one (``Location``, ``Ort``, ``Ubicación``, ``📍``...), else the place its
@@ -45,7 +45,7 @@ from tagjack.graph.ingest.readers.common import (
     reject,
     unique_tags,
 )
-from tagjack.graph.ingest.readers.social import html_text, text_tags
+from tagjack.graph.ingest.readers.social import html_text, post_kind, text_tags
 from tagjack.graph.model import Account, Post, PostKind, Record, Reject
 
 log = logging.getLogger(__name__)
@@ -135,6 +135,7 @@ class MastodonReader:
         mentions = list(self._mentions(status.get("mentions"), instance))
         records: list[Record] = [author, *mentions]
         kind, ref, ref_author = PostKind.ORIGINAL, None, None
+        reply_to = reply_author = None
         text = html_text(status["content"]) if isinstance(status.get("content"), str) else ""
         tags = [t["name"] for t in _objects(status.get("tags")) if isinstance(t.get("name"), str)]
         if isinstance(status.get("reblog"), dict):
@@ -142,23 +143,24 @@ class MastodonReader:
             records += embedded
             kind, ref, ref_author = PostKind.RETWEET, original.id, original.author_id
             tags, text = list(original.hashtags), ""
-        elif (quoted := self._quoted(status, depth)) is not None:
-            embedded, original = quoted
-            records += embedded
-            if original is not None:
-                ref, ref_author = original.id, original.author_id
-            else:
-                ref = self._known(self.statuses, _quote_id(status))
-            kind = PostKind.QUOTE if ref else PostKind.ORIGINAL
-        if kind is PostKind.ORIGINAL and _local(status.get("in_reply_to_id")):
-            kind = PostKind.REPLY
-            ref = self._known(self.statuses, status["in_reply_to_id"])
-            ref_author = self._known(self.accounts, status.get("in_reply_to_account_id"))
+        else:
+            if (quoted := self._quoted(status, depth)) is not None:
+                embedded, original = quoted
+                records += embedded
+                if original is not None:
+                    ref, ref_author = original.id, original.author_id
+                else:
+                    ref = self._known(self.statuses, _quote_id(status))
+            if answers := _local(status.get("in_reply_to_id")):  # a quote may also reply: both count
+                reply_to = self._known(self.statuses, answers)
+                reply_author = self._known(self.accounts, status.get("in_reply_to_account_id"))
+            kind = post_kind(ref, answers)
         post = Post(
             id=uri, author_id=author.id, created_at=created_time(status.get("created_at"), ""),
             kind=kind, text=text,
             lang=status["language"] if isinstance(status.get("language"), str) else "",
-            ref_id=ref, ref_author_id=ref_author,
+            ref_id=ref, ref_author_id=ref_author, reply_to_id=reply_to,
+            reply_to_author_id=reply_author,
             mention_ids=tuple(dict.fromkeys(m.id for m in mentions)),
             hashtags=unique_tags(tags + text_tags(text)),
         )

@@ -1,15 +1,21 @@
-"""Plumbing the Bluesky and Mastodon readers share: hashtags in text, HTML to text, tag memory."""
+"""Plumbing the Bluesky and Mastodon readers share: hashtags in text, HTML to text, tag memory,
+the kind of a post."""
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
 
-from tagjack.graph.model import Post
+from tagjack.graph.model import Post, PostKind
 
 # '#tag' not inside a word or an HTML entity ('&#39;'); a tag is not only digits
 TEXT_TAG = re.compile(r"(?<![\w&#])#(\w*[^\W\d]\w*)")
 BLOCKS = {"p", "br", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def post_kind(quoted: str | None, reply_to: str | None) -> PostKind:
+    """A quote (which may also reply), else a reply, else an original, as in the Twitter readers."""
+    return PostKind.QUOTE if quoted else PostKind.REPLY if reply_to else PostKind.ORIGINAL
 
 
 def text_tags(text: str) -> list[str]:

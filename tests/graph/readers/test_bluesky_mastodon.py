@@ -97,6 +97,8 @@ def test_appview_posts_match_source_md(tmp_path):
     replies = {v["uri"] for v in last if v["record"].get("reply")}
     assert sum(1 for v in views if v["record"].get("reply")) == 18
     assert {p.id for p in posts if p.kind is PostKind.REPLY} == replies - quotes
+    # a quote that replies counts as both: every reply keeps the post it answers
+    assert {p.id for p in posts if p.reply_to_id} == replies and replies & quotes
     reposts = [p for p in loaded.posts.values() if p.kind is PostKind.RETWEET]
     assert len(reposts) == 2
     assert all(r.author_id == "did:plc:5klvtukw5fucxsrkjldhrjxs" for r in reposts)
@@ -194,7 +196,7 @@ def read(*values) -> list:
     return list(parse_bluesky(lines(*values), source="s.jsonl"))
 
 
-def test_a_post_with_facets_tags_mentions_and_a_quote():
+def test_a_post_with_facets_tags_mentions_and_a_quote_that_replies():
     record = post_record(
         "Take #MyNYPD back @b.bsky.social #mynypd",
         langs=["en", "fr"], tags=["Police"],
@@ -209,7 +211,8 @@ def test_a_post_with_facets_tags_mentions_and_a_quote():
         id=f"at://{DID}/app.bsky.feed.post/3ks", author_id=DID,
         created_at=datetime(2025, 4, 18, 18, 13, 20, tzinfo=UTC), kind=PostKind.QUOTE,
         text="Take #MyNYPD back @b.bsky.social #mynypd", lang="en",
-        ref_id=f"at://{OTHER}/app.bsky.feed.post/3ks".replace("3ks", "3kq"), ref_author_id=OTHER,
+        ref_id=f"at://{OTHER}/app.bsky.feed.post/3kq", ref_author_id=OTHER,
+        reply_to_id=f"at://{OTHER}/app.bsky.feed.post/3kr", reply_to_author_id=OTHER,
         mention_ids=(OTHER,), hashtags=("mynypd", "police"))
 
 
@@ -324,19 +327,28 @@ def test_a_boost_reply_and_shallow_quote():
                               "url": "https://a.example/@ann"}])
     quote = status("https://mastodon.social/users/dee/statuses/4", "dee", "<p>look</p>",
                    quote={"state": "accepted", "quoted_status_id": "3"})
-    got = masto(boost, reply, quote, boost)
+    dunk = status("https://mastodon.social/users/eve/statuses/5", "eve", "<p>@ann lol</p>",
+                  quote={"state": "accepted", "quoted_status_id": "1"},
+                  in_reply_to_id="1", in_reply_to_account_id="9ann")
+    got = masto(boost, reply, quote, boost, dunk)
     posts = [r for r in got if isinstance(r, Post)]
-    assert [p.kind for p in posts] == [PostKind.ORIGINAL, PostKind.RETWEET, PostKind.REPLY, PostKind.QUOTE]
-    first, boosted, replied, quoted = posts
+    assert [p.kind for p in posts] == [PostKind.ORIGINAL, PostKind.RETWEET, PostKind.REPLY, PostKind.QUOTE,
+                                       PostKind.QUOTE]
+    first, boosted, replied, quoted, dunked = posts
     assert first.author_id == "acct:ann@a.example" and first.hashtags == ("mynypd",)
     assert first.text == "Go #MyNYPD"
     assert (boosted.author_id, boosted.ref_id, boosted.hashtags) == (
         "acct:bob@mastodon.social", first.id, ("mynypd",))
     # ids are local to the serving instance: the reply finds its parent and its author by them
-    assert (replied.ref_id, replied.ref_author_id) == (first.id, "acct:ann@a.example")
-    assert (quoted.ref_id, quoted.ref_author_id) == (replied.id, None)
+    assert (replied.reply_to_id, replied.reply_to_author_id) == (first.id, "acct:ann@a.example")
+    assert (replied.ref_id, replied.ref_author_id) == (None, None)
+    assert (quoted.ref_id, quoted.ref_author_id, quoted.reply_to_id) == (replied.id, None, None)
+    # a quote that replies counts as both
+    assert (dunked.ref_id, dunked.reply_to_id, dunked.reply_to_author_id) == (
+        first.id, first.id, "acct:ann@a.example")
     handles = {r.handle for r in got if isinstance(r, Account)}
-    assert handles == {"ann@a.example", "bob@mastodon.social", "cy@mastodon.social", "dee@mastodon.social"}
+    assert handles == {"ann@a.example", "bob@mastodon.social", "cy@mastodon.social", "dee@mastodon.social",
+                       "eve@mastodon.social"}
 
 
 def test_mastodon_archive_and_bad_statuses():
