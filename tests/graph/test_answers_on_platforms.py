@@ -70,12 +70,23 @@ def test_communities_match_the_planted_ones(case):
 
 
 def test_hijackers_and_takeover(case):
-    _, _, found, truth = case
+    _, store, found, truth = case
     h = found.hijack
     assert h.origin == truth["origin"]
     planted = datetime.fromisoformat(truth["takeover_at"].replace("Z", "+00:00"))
     assert h.takeover_at is not None
-    assert abs((h.takeover_at - planted).total_seconds()) <= h.window
+    error = abs((h.takeover_at - planted).total_seconds())
+    print(f"takeover error {error:.0f} s")
+    assert error <= h.window
+    # the hijackers quote and reply to the origin (the dunk) here too: they keep their role
+    names = handles_of(store.accounts(), found.partition.keys)
+    community = dict(zip(names, found.partition.membership.tolist(), strict=True))
+    planted_hijackers = [a for a, label in truth["communities"].items()
+                         if label in truth["hijacker_labels"]]
+    recall = sum(community.get(a) in h.hijacker_communities
+                 for a in planted_hijackers) / len(planted_hijackers)
+    print(f"hijacker role recall {recall:.3f}")
+    assert recall >= 0.9
 
 
 def test_amplifier_precision_at_10(case):
