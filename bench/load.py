@@ -1,4 +1,5 @@
-"""load: ``tagjack load`` of the simulated v1 file against a bare orjson loop (issue 5).
+"""load: ``tagjack load`` of the simulated v1 file against a bare orjson loop (issue 5);
+load_jetstream: the same for the simulated Bluesky Jetstream file (issue 17).
 
 Both run as child processes over the same file, already in the page cache.
 The load may use several worker processes: its wall time is what counts, and
@@ -34,12 +35,16 @@ print(n, time.perf_counter() - started)
 """
 
 
-def bench_load(tweets: int, *, work: Path = WORK, seed: int = SEED) -> dict:
-    """Load rate as a fraction of the bare orjson rate, and the load's peak RSS."""
-    source = simulated(work, tweets, "v1", seed)
+def bench_load(tweets: int, *, work: Path = WORK, seed: int = SEED, fmt: str = "v1") -> dict:
+    """Load rate as a fraction of the bare orjson rate, and the load's peak RSS.
+
+    ``fmt`` is the simulated format loaded: v1, or jetstream (whose lines are events:
+    the posts and each account's identity and profile, all counted as lines).
+    """
+    source = simulated(work, tweets, fmt, seed)
     warm(source)
     before = run(python("-c", ORJSON_LOOP, str(source)))
-    loaded = load_into(source.parent / "store" / "tagjack.db", source)  # communities reuses it
+    loaded = load_into(source.parent / "store" / "tagjack.db", source)  # communities reuses v1
     after = run(python("-c", ORJSON_LOOP, str(source)))
     bare = min(before, after, key=lambda r: r.seconds)
     lines = int(bare.stdout.split()[0])
@@ -69,9 +74,9 @@ def bench_load(tweets: int, *, work: Path = WORK, seed: int = SEED) -> dict:
         check("ratio", raw["ratio"], ">=", MIN_RATIO, label="load / orjson tweets/s"),
         check("load_peak_rss_mb", raw["load_peak_rss_mb"], "<", PEAK_RSS_MB, label="load peak RSS",
               unit="MB"),
-    ], summary=_summary(lines, loaded, bare))
+    ], summary=_summary(lines, loaded, bare, "tweets" if fmt == "v1" else "events"))
 
 
-def _summary(lines: int, loaded: Run, bare: Run) -> str:
-    return (f"{lines:,} tweets loaded in {loaded.seconds:.1f} s ({lines / loaded.seconds:,.0f}/s), "
+def _summary(lines: int, loaded: Run, bare: Run, what: str) -> str:
+    return (f"{lines:,} {what} loaded in {loaded.seconds:.1f} s ({lines / loaded.seconds:,.0f}/s), "
             f"orjson loop {bare.seconds:.1f} s ({lines / bare.seconds:,.0f}/s)")

@@ -71,6 +71,10 @@ def _load(s: Sizes) -> dict:
     return bench_load(s.tweets, work=s.work, seed=s.seed)
 
 
+def _load_jetstream(s: Sizes) -> dict:
+    return bench_load(s.tweets, work=s.work, seed=s.seed, fmt="jetstream")
+
+
 def _communities(s: Sizes) -> dict:
     return bench_communities(s.tweets, work=s.work, seed=s.seed, timeout=s.louvain_timeout)
 
@@ -163,6 +167,7 @@ def neo4j_unreachable(uri: str) -> str | None:
 BENCHMARKS: dict[str, Callable[[Sizes], dict]] = {
     "simulate": _simulate,
     "load": _load,
+    "load_jetstream": _load_jetstream,
     "communities": _communities,
     "end_to_end": _end_to_end,
     "coordination": _coordination,

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from tagjack.cli.answers import QuietOption, print_amplifiers, stages
 from tagjack.cli.errors import user_errors
-from tagjack.cli.options import DbOption, HashtagOption, JsonOption, Neo4jOption, open_store
+from tagjack.cli.options import DbOption, HashtagOption, JsonOption, Neo4jOption, PlatformOption, open_store
 from tagjack.cli.render import print_json
 from tagjack.graph.analytics.influence import amplifier_json
 from tagjack.graph.analytics.pipeline import amplifier_rows
@@ -16,6 +16,7 @@ from tagjack.graph.analytics.pipeline import amplifier_rows
 def amplifiers(
     db: DbOption = None,
     neo4j: Neo4jOption = None,
+    platform: PlatformOption = None,
     hashtag: HashtagOption = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many accounts.")] = 20,
     community: Annotated[int | None, typer.Option(
@@ -24,7 +25,7 @@ def amplifiers(
     quiet: QuietOption = False,
 ) -> None:
     """Rank the accounts that amplified a hashtag (all posts without --hashtag)."""
-    with user_errors(), open_store(db, neo4j) as store, stages(quiet) as progress:
+    with user_errors(), open_store(db, neo4j, platform=platform) as store, stages(quiet) as progress:
         progress("ranking amplifiers")
         rows = amplifier_rows(store, hashtag, top, community)
     if as_json:

@@ -25,6 +25,7 @@ from tagjack.cli.options import (
     HashtagOption,
     JsonOption,
     Neo4jOption,
+    PlatformOption,
     SeedOption,
     open_store,
 )
@@ -44,6 +45,7 @@ EngineOption = Annotated[str, typer.Option(
 def analyze(
     db: DbOption = None,
     neo4j: Neo4jOption = None,
+    platform: PlatformOption = None,
     hashtag: HashtagOption = None,
     engine: EngineOption = "auto",
     seed: SeedOption = 1,
@@ -63,7 +65,7 @@ def analyze(
         weights = Ties.parse(ties)
     except TagjackError as exc:
         raise typer.BadParameter(str(exc).removeprefix("--ties: "), param_hint="--ties") from exc
-    with user_errors(), open_store(db, neo4j) as store, stages(quiet) as progress:
+    with user_errors(), open_store(db, neo4j, platform=platform) as store, stages(quiet) as progress:
         found = run_analysis(store, hashtag=hashtag, engine=engine, seed=seed, origin=origin,
                              window=seconds, progress=progress, ties=weights,
                              thresholds=Thresholds(min_share, max_endorsement_ratio))

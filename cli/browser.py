@@ -34,7 +34,7 @@ def browser(
         if not uri:
             typer.echo(_sqlite_steps(folder))
             return
-        from tagjack.graph.store.neo4j import public_uri
+        from tagjack.graph.store.neo4j_connect import public_uri
 
         typer.echo(steps(public_uri(uri), folder, port=port))  # never a user:password@ part
         if serve:

@@ -16,7 +16,7 @@ from tagjack.cli.answers import (
     stages,
 )
 from tagjack.cli.errors import user_errors
-from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, open_store
+from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, PlatformOption, open_store
 from tagjack.cli.render import print_json
 from tagjack.graph.analytics.hijack import Thresholds, hijack_json
 from tagjack.graph.analytics.pipeline import hijack_report
@@ -29,6 +29,7 @@ def hijack(
     hashtag: RequiredHashtag,
     db: DbOption = None,
     neo4j: Neo4jOption = None,
+    platform: PlatformOption = None,
     origin: OriginOption = None,
     window: WindowOption = "15m",
     min_share: MinShareOption = Thresholds.min_share,
@@ -38,7 +39,7 @@ def hijack(
 ) -> None:
     """Who took the hashtag over, and when."""
     seconds = parse_window(window)
-    with user_errors(), open_store(db, neo4j) as store, stages(quiet) as progress:
+    with user_errors(), open_store(db, neo4j, platform=platform) as store, stages(quiet) as progress:
         progress("finding the hijack")
         found = hijack_report(store, hashtag, origin=origin, window=seconds,
                               thresholds=Thresholds(min_share, max_endorsement_ratio))

@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 from tagjack.graph.errors import StoreUnavailable
+from tagjack.graph.model import Platform
 from tagjack.graph.store.base import Store
+from tagjack.graph.store.platform import on_platform
 from tagjack.graph.store.sqlite import SqliteStore
 
 DbOption = Annotated[Path | None, typer.Option(
@@ -19,6 +21,9 @@ Neo4jOption = Annotated[str | None, typer.Option(
 HashtagOption = Annotated[str | None, typer.Option(
     "--hashtag", "-t", help="Hashtag to analyse, e.g. '#MyNYPD' (case-insensitive).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of tables.")]
+PlatformOption = Annotated[Platform | None, typer.Option(
+    "--platform", help="Analyse one platform's accounts and posts (a case may hold several).",
+    show_default=False)]
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed, so runs repeat.")]
 
 
@@ -27,8 +32,9 @@ def db_path(db: Path | None) -> Path:
 
 
 def open_store(db: Path | None, neo4j: str | None, *, create: bool = False,
-               any_version: bool = False) -> Store:
-    """The Neo4j store when a URI is given (flag or env) and no --db, else SQLite.
+               any_version: bool = False, platform: Platform | None = None) -> Store:
+    """The Neo4j store when a URI is given (flag or env) and no --db, else SQLite;
+    with ``platform``, its view of that platform's accounts and posts.
 
     Reading commands refuse to create an empty SQLite file by mistake. ``any_version``
     opens a Neo4j database an older tagjack made (``tagjack cypher``, to empty it).
@@ -37,9 +43,9 @@ def open_store(db: Path | None, neo4j: str | None, *, create: bool = False,
     if uri:
         from tagjack.graph.store.neo4j import Neo4jStore  # the driver loads only when used
 
-        return Neo4jStore.from_env(uri, any_version=any_version)
+        return on_platform(Neo4jStore.from_env(uri, any_version=any_version), platform)
     path = db_path(db)
     if not create and not path.exists():
         raise StoreUnavailable(f"no database at {path}",
                                hint="load tweets first: tagjack load FILE --db " + str(path))
-    return SqliteStore(path)
+    return on_platform(SqliteStore(path), platform)

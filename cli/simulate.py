@@ -10,17 +10,17 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from tagjack.cli.errors import err, user_errors
 from tagjack.cli.options import SeedOption
+from tagjack.graph.simulation.simulate import FORMATS as SIM_FORMATS
 from tagjack.graph.simulation.simulate import Scenario
 from tagjack.graph.simulation.simulate import simulate as simulate_case
-
-SIM_FORMATS = ("v1", "v2", "csv")
 
 
 def simulate(
     out: Annotated[Path, typer.Option("--out", help="Folder for tweets.* and truth.json.")],
     tweets: Annotated[int, typer.Option("--tweets", min=100, help="How many tweets.")] = 20_000,
     fmt: Annotated[str, typer.Option(
-        "--format", help="v1 (API v1.1 JSONL), v2 (twarc2 JSONL) or csv.")] = "v1",
+        "--format", help="v1 (API v1.1 JSONL), v2 (twarc2 JSONL), csv, jetstream (Bluesky) "
+        "or mastodon.")] = "v1",
     seed: SeedOption = 1,
     scenario: Annotated[Path | None, typer.Option(
         help="Scenario file (JSON or TOML) to change defaults.")] = None,

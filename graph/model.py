@@ -3,6 +3,11 @@
 Ids are strings (tweet ids exceed 2**53); times are timezone-aware UTC.
 Accounts known only by handle (a truncated ``RT @x:``, an edge list, a CSV
 mention without id) get the id ``@<handle lower-cased>``: see ``handle_id``.
+
+Ids name their platform, so one store holds a Twitter, a Bluesky and a Mastodon
+collection of one event without collisions: Twitter ids are as they always were
+(digits, or ``@handle``), Bluesky's are DIDs (``did:plc:...``) and ``at://`` URIs,
+Mastodon's ``acct:user@instance`` and status URIs (``https://...``). See ``platform_of``.
 """
 
 from __future__ import annotations
@@ -19,6 +24,25 @@ class PostKind(StrEnum):
     RETWEET = "retweet"
     QUOTE = "quote"
     REPLY = "reply"
+
+
+class Platform(StrEnum):
+    TWITTER = "twitter"
+    BLUESKY = "bluesky"
+    MASTODON = "mastodon"
+
+
+PLATFORM_PREFIXES = (("did:", Platform.BLUESKY), ("at://", Platform.BLUESKY),
+                     ("acct:", Platform.MASTODON), ("https://", Platform.MASTODON),
+                     ("http://", Platform.MASTODON))
+
+
+def platform_of(record_id: str) -> Platform:
+    """The platform of an account or post id (twitter for ids without a platform prefix)."""
+    for prefix, platform in PLATFORM_PREFIXES:
+        if record_id.startswith(prefix):
+            return platform
+    return Platform.TWITTER
 
 
 class EdgeKind(StrEnum):

@@ -31,13 +31,18 @@ from tagjack.graph.errors import InputError
 from tagjack.graph.simulation.players import Player
 from tagjack.graph.simulation.scenario import Scenario
 from tagjack.graph.simulation.world import World
+from tagjack.graph.simulation.writers.base import Writer
 from tagjack.graph.simulation.writers.csv import CsvWriter
+from tagjack.graph.simulation.writers.jetstream import JetstreamWriter
+from tagjack.graph.simulation.writers.mastodon import MastodonWriter
 from tagjack.graph.simulation.writers.v1 import V1Writer
 from tagjack.graph.simulation.writers.v2 import V2Writer
 
 __all__ = ["FORMATS", "Scenario", "simulate"]
 
-FORMATS = ("v1", "v2", "csv")
+WRITERS: dict[str, type[Writer]] = {"v1": V1Writer, "v2": V2Writer, "csv": CsvWriter,
+                                    "jetstream": JetstreamWriter, "mastodon": MastodonWriter}
+FORMATS = tuple(WRITERS)
 MIN_TWEETS = 100
 
 
@@ -55,7 +60,9 @@ def simulate(out: Path, *, tweets: int, fmt: str = "v1", seed: int = 1,
         Tweets written, duplicate deliveries included.
     fmt
         ``v1`` (API v1.1 JSON Lines), ``v2`` (twarc2 JSON Lines: one response
-        page of up to 100 tweets a line) or ``csv`` (twarc-csv columns).
+        page of up to 100 tweets a line), ``csv`` (twarc-csv columns), ``jetstream``
+        (Bluesky Jetstream events) or ``mastodon`` (Mastodon statuses); the truth
+        names accounts by the handles of that format's platform.
     progress
         Called with the number of tweets written so far, every 10,000 and at the end.
 
@@ -75,10 +82,18 @@ def simulate(out: Path, *, tweets: int, fmt: str = "v1", seed: int = 1,
     world = World(plan, tweets, seed)
     path = out / ("tweets.csv" if fmt == "csv" else "tweets.jsonl")
     with (path.open("w", encoding="utf-8", newline="") if fmt == "csv" else path.open("wb")) as fh:
-        writer = {"v1": V1Writer, "v2": V2Writer, "csv": CsvWriter}[fmt](fh, world)
+        writer = WRITERS[fmt](fh, world)
         Player(world, writer, seed=seed, progress=progress).play()
         writer.close()
-    truth = world.truth.as_dict()
+    truth = platform_truth(world.truth.as_dict(), writer.platform_handle)
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n",
                                     encoding="utf-8")
     return truth
+
+
+def platform_truth(truth: dict, handle: Callable[[str], str]) -> dict:
+    """The truth with every account named as the platform writes its handle."""
+    return {**truth, "origin": handle(truth["origin"]),
+            "communities": {handle(h): label for h, label in truth["communities"].items()},
+            "amplifiers": [handle(h) for h in truth["amplifiers"]],
+            "accounts_city": {handle(h): city for h, city in truth["accounts_city"].items()}}

@@ -70,6 +70,7 @@ class Status:
     reply_edges: int
     mention_edges: int
     communities: int
+    platforms: dict[str, dict[str, int]] = field(default_factory=dict)  # {platform: {posts, accounts}}
 
 
 @dataclass(frozen=True)
@@ -247,13 +248,15 @@ class Store(Protocol):
         """
         ...
 
-    def hashtags(self) -> list[HashtagUse]: ...
+    def hashtags(self, *, platform: str | None = None) -> list[HashtagUse]:
+        """Tags in use (by posts of ``platform``'s accounts only, when given)."""
+        ...
 
-    def hashtag_counts(self) -> dict[str, int]:
+    def hashtag_counts(self, *, platform: str | None = None) -> dict[str, int]:
         """Posts per tag in use: the ``posts`` of ``hashtags()``, without its costlier columns."""
         ...
 
-    def cooccurring(self, hashtag: str) -> dict[str, int]:
+    def cooccurring(self, hashtag: str, *, platform: str | None = None) -> dict[str, int]:
         """Tags used in the same posts as ``hashtag``, with the number of such posts."""
         ...
 

@@ -30,25 +30,18 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 import orjson
-from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction, Session
+from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, ManagedTransaction, Session
 from neo4j import graph as neo4j_graph
 from neo4j import spatial as neo4j_spatial
 from neo4j import time as neo4j_time
 from neo4j.exceptions import (
-    AuthError,
     ClientError,
-    ConfigurationError,
-    DriverError,
     Neo4jError,
-    ServiceUnavailable,
-    SessionExpired,
 )
 from tagjack.cypher import statement, statements
 from tagjack.graph.errors import StoreUnavailable, TagjackError, WriteFailed
@@ -72,15 +65,14 @@ from tagjack.graph.store.base import (
     iter_chunks,
 )
 from tagjack.graph.store.neo4j_batch import BatchPlan, given_edge_row, interaction_rows, post_row, row_hash
+from tagjack.graph.store.neo4j_connect import Credentials, connect, first_line, public_uri, translated
 from tagjack.graph.store.queries import QUERIES, Rows, iso_utc
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 5_000  # rows per statement
 WRITE_ACCESS_REFUSED = "Neo.ClientError.Statement.AccessMode"
-DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
 FORBIDDEN = "Neo.ClientError.Security.Forbidden"
-BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 SCHEMA_VERSION = 2  # 1 (no :Schema node): quotes in RETWEETED, self-interactions dropped
 REFERENCE_STATEMENTS: dict[PostKind, str] = {
@@ -117,8 +109,11 @@ STORE_STATEMENT_PARAMS: dict[str, frozenset[str]] = {
     **{f"read/{n}": NO_PARAMS for n in (
         "status", "schema_version", "account_ids", "accounts", *EDGE_TYPES.values(), "posts",
         "hashtags", "location_texts", "places", "coordinates", "run", "results", "communities",
-        "cities", "hashtag_counts")},
+        "cities", "hashtag_counts", "platforms")},
     "read/posts_of_tags": frozenset({"tags"}),
+    "read/platform_hashtags": frozenset({"platform"}),
+    "read/platform_hashtag_counts": frozenset({"platform"}),
+    "read/platform_cooccurring": frozenset({"tag", "platform"}),
     **{f"read/{n}": frozenset({"tag"}) for n in (
         *(f"tagged_{n}" for n in EDGE_TYPES.values()), "tagged_posts", "cooccurring")},
     **{f"writeback/{n}": frozenset({"batch_size"}) for n in (
@@ -150,18 +145,6 @@ def _statement_params() -> dict[str, frozenset[str]]:
 STATEMENT_PARAMS: dict[str, frozenset[str]] = _statement_params()
 
 
-@dataclass(frozen=True, slots=True)
-class Credentials:
-    """Who connects; ``repr`` never shows the password."""
-
-    user: str
-    password: str
-    database: str | None
-
-    def __repr__(self) -> str:
-        return f"Credentials(user={self.user!r}, password=***, database={self.database!r})"
-
-
 class Neo4jStore:
     """Store protocol over a Neo4j 5 database (``from_env`` for the CLI)."""
 
@@ -179,7 +162,7 @@ class Neo4jStore:
         self.batch_size = batch_size
         self._keys = _Keys()
         self._written: dict[str, int] = {}  # account id -> hash of the row this store last wrote
-        self.driver = driver or _connect(uri, credentials, shown=self.uri)
+        self.driver = driver or connect(uri, credentials, shown=self.uri)
         try:
             self._apply_schema()
             if not any_version:
@@ -206,7 +189,7 @@ class Neo4jStore:
         A user without schema rights (a read-only analyst account) can still read:
         that is logged, not fatal.
         """
-        with self.session() as session, _translated(self.uri):
+        with self.session() as session, translated(self.uri):
             for text in statements("schema"):
                 try:
                     session.run(text).consume()
@@ -216,7 +199,7 @@ class Neo4jStore:
                                     self.name)
                         return
                     raise StoreUnavailable(f"Neo4j at {self.uri} cannot hold tagjack's schema: "
-                                           f"{_first_line(exc.message or str(exc))}") from exc
+                                           f"{first_line(exc.message or str(exc))}") from exc
 
     def _check_version(self) -> None:
         """Refuse a database an older (or newer) tagjack made: never misread it."""
@@ -236,11 +219,11 @@ class Neo4jStore:
     def write_batch(self, batch: Batch) -> BatchCounts:
         plan = BatchPlan.of(batch, written=self._written)
         try:
-            with self.session() as session, _translated(self.uri):
+            with self.session() as session, translated(self.uri):
                 counts = session.execute_write(self._write_batch, plan)
         except Neo4jError as exc:  # not transient (a constraint, a right), or retried in vain
             raise WriteFailed(f"Neo4j refused it: {exc.code}: "
-                              f"{_first_line(exc.message or str(exc))}") from exc
+                              f"{first_line(exc.message or str(exc))}") from exc
         # learnt only once committed: a rolled-back attempt must write its rows again
         self._written.update((row["id"], row_hash(row)) for row in plan.accounts)
         return counts
@@ -315,15 +298,18 @@ class Neo4jStore:
         def work(tx: ManagedTransaction) -> list[list[Any]]:
             return [list(r.values()) for r in self._run(tx, name, **params)]
 
-        with self.session(access_mode=READ_ACCESS) as session, _translated(self.uri):
+        with self.session(access_mode=READ_ACCESS) as session, translated(self.uri):
             return session.execute_read(work)
 
     def status(self) -> Status:
         (posts, accounts, hashtags, cities, retweets, quotes, replies, mentions,
          communities), = self._read("read/status")
+        platforms = {platform: {"posts": n_posts, "accounts": n_accounts}
+                     for platform, n_accounts, n_posts in self._read("read/platforms")}
         return Status(store=self.name, posts=posts, accounts=accounts, hashtags=hashtags,
                       cities=cities, retweet_edges=retweets, quote_edges=quotes,
-                      reply_edges=replies, mention_edges=mentions, communities=communities)
+                      reply_edges=replies, mention_edges=mentions, communities=communities,
+                      platforms=platforms)
 
     def _ensure_keys(self) -> None:
         if not self._keys:
@@ -418,13 +404,20 @@ class Neo4jStore:
             targets=list(numbered),
         )
 
-    def hashtags(self) -> list[HashtagUse]:
-        return [HashtagUse(*r) for r in self._read("read/hashtags")]
+    def hashtags(self, *, platform: str | None = None) -> list[HashtagUse]:
+        rows = self._read("read/platform_hashtags", platform=platform) if platform \
+            else self._read("read/hashtags")
+        return [HashtagUse(*r) for r in rows]
 
-    def hashtag_counts(self) -> dict[str, int]:
+    def hashtag_counts(self, *, platform: str | None = None) -> dict[str, int]:
+        if platform:
+            return dict(self._read("read/platform_hashtag_counts", platform=platform))
         return dict(self._read("read/hashtag_counts"))
 
-    def cooccurring(self, hashtag: str) -> dict[str, int]:
+    def cooccurring(self, hashtag: str, *, platform: str | None = None) -> dict[str, int]:
+        if platform:
+            return dict(self._read("read/platform_cooccurring", tag=normalize_tag(hashtag),
+                                   platform=platform))
         return dict(self._read("read/cooccurring", tag=normalize_tag(hashtag)))
 
     def geo_evidence(self) -> GeoEvidence:
@@ -479,7 +472,7 @@ class Neo4jStore:
 
     def _write(self, name: str, rows: Sequence[dict], **params: Any) -> None:
         """``rows`` in transactions of batch_size rows (one, without rows, for a plain statement)."""
-        with self.session() as session, _translated(self.uri):
+        with self.session() as session, translated(self.uri):
             if "rows" not in STATEMENT_PARAMS[name]:
                 session.execute_write(lambda tx: self._run(tx, name, **params).consume())
                 return
@@ -490,7 +483,7 @@ class Neo4jStore:
     def _autocommit(self, name: str, **params: Any) -> None:
         """A ``CALL {...} IN TRANSACTIONS`` statement: it needs an auto-commit transaction,
         which the driver does not retry, so it is retried here (each is idempotent)."""
-        with self.session() as session, _translated(self.uri):
+        with self.session() as session, translated(self.uri):
             for attempt in range(3):
                 try:
                     self._run(session, name, **params).consume()
@@ -548,7 +541,7 @@ class Neo4jStore:
             result = self._run(tx, f"queries/{name}", **params)
             return Rows(list(result.keys()), [[plain(v) for v in r.values()] for r in result])
 
-        with self.session(access_mode=READ_ACCESS) as session, _translated(self.uri):
+        with self.session(access_mode=READ_ACCESS) as session, translated(self.uri):
             return session.execute_read(work)
 
     def user_query(self, text: str, params: Mapping[str, Any], *, write: bool = False) -> Rows:
@@ -558,7 +551,7 @@ class Neo4jStore:
         Auto-commit, so ``CALL {...} IN TRANSACTIONS`` works; not retried.
         """
         mode = WRITE_ACCESS if write else READ_ACCESS
-        with self.session(access_mode=mode) as session, _translated(self.uri):
+        with self.session(access_mode=mode) as session, translated(self.uri):
             try:
                 result = session.run(text, params)  # type: ignore[arg-type]  # user input, bound params
                 columns = list(result.keys())
@@ -567,7 +560,7 @@ class Neo4jStore:
                 if exc.code == WRITE_ACCESS_REFUSED:
                     raise ReadOnlyQuery("Neo4j refused to write: queries run read-only "
                                         "unless --write is given") from exc
-                raise QueryFailed(_first_line(exc.message or str(exc))) from exc
+                raise QueryFailed(first_line(exc.message or str(exc))) from exc
             return Rows(columns, rows)
 
     # -- GDS: the narrow interface the gds engine (graph/analytics/gds.py) uses ----
@@ -579,7 +572,7 @@ class Neo4jStore:
         """
         from graphdatascience import GraphDataScience
 
-        with _translated(self.uri):
+        with translated(self.uri):
             return GraphDataScience(self.driver, database=self.database, arrow=False,
                                     show_progress=False)
 
@@ -628,84 +621,6 @@ class ReadOnlyQuery(TagjackError):
 
 class QueryFailed(TagjackError):
     """The server rejected a user's query (syntax, types, unknown procedure...)."""
-
-
-# -- connecting ----------------------------------------------------------------
-
-
-def public_uri(uri: str) -> str:
-    """``uri`` without any user:password@ part, fit to show."""
-    parts = urlsplit(uri)
-    if parts.username is None and parts.password is None:
-        return uri
-    host = parts.hostname or ""
-    netloc = host + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
-def _connect(uri: str, creds: Credentials, *, shown: str) -> Driver:
-    parts = urlsplit(uri)
-    if parts.scheme not in BOLT_SCHEMES:
-        raise StoreUnavailable(f"not a Neo4j Bolt URI: {shown}",
-                               hint="use bolt://HOST:7687, or neo4j+s://HOST for Aura")
-    if parts.username is not None or parts.password is not None:
-        raise StoreUnavailable(f"{shown}: the driver takes no user or password in the URI",
-                               hint="set NEO4J_USERNAME and NEO4J_PASSWORD instead")
-    try:
-        # the store's statements are linted offline: server notifications would only be noise
-        driver = GraphDatabase.driver(uri, auth=(creds.user, creds.password),
-                                      notifications_min_severity="OFF")
-    except (ConfigurationError, ValueError):  # its message quotes the URI: not chained
-        raise StoreUnavailable(f"not a Neo4j URI: {shown}",
-                               hint="use bolt://HOST:7687 or neo4j://HOST:7687") from None
-    try:
-        driver.verify_connectivity()
-    except BaseException as exc:
-        driver.close()
-        raise _unavailable(exc, shown, creds) from exc
-    log.info("connected to %s as %s", shown, creds.user)
-    return driver
-
-
-def _unavailable(exc: BaseException, uri: str, creds: Credentials) -> BaseException:
-    """One line a user can act on; never the password."""
-    if isinstance(exc, AuthError):
-        return StoreUnavailable(f"Neo4j at {uri} refused user {creds.user!r}: wrong user name or "
-                                "password (check NEO4J_USERNAME and NEO4J_PASSWORD)")
-    if isinstance(exc, ServiceUnavailable | SessionExpired):
-        return StoreUnavailable(unreachable(uri))
-    if isinstance(exc, Neo4jError | DriverError):
-        return StoreUnavailable(f"Neo4j at {uri}: {_first_line(str(exc))}")
-    return exc
-
-
-def unreachable(uri: str) -> str:
-    return f"cannot reach {uri} (is Neo4j running? `make neo4j` starts a local one)"
-
-
-class _translated:
-    """Driver errors met after connecting: an unreachable server becomes StoreUnavailable."""
-
-    def __init__(self, uri: str) -> None:
-        self.uri = uri
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        if isinstance(exc, ServiceUnavailable | SessionExpired):
-            raise StoreUnavailable(unreachable(self.uri)) from exc
-        if isinstance(exc, AuthError):
-            raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials "
-                                   "(check NEO4J_USERNAME and NEO4J_PASSWORD)") from exc
-        if isinstance(exc, ClientError) and exc.code == DATABASE_NOT_FOUND:
-            raise StoreUnavailable(f"Neo4j at {self.uri} has no such database "
-                                   "(check NEO4J_DATABASE)") from exc
-
-
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else text
 
 
 # -- rows -> columns ---------------------------------------------------------------

@@ -95,6 +95,18 @@ CANNOT_WRITE = frozenset({sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.
                           sqlite3.SQLITE_PERM, sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 
 
+# the platform an account id names (model.platform_of), for an accounts row aliased ``a``
+PLATFORM_OF_A = ("CASE WHEN a.id LIKE 'did:%' THEN 'bluesky' "
+                 "WHEN a.id LIKE 'acct:%' THEN 'mastodon' ELSE 'twitter' END")
+
+
+def _platform_filter(platform: str | None) -> tuple[str, str, tuple]:
+    """(join, condition, params) keeping the posts (``p``) of one platform's authors."""
+    if platform is None:
+        return "", "1", ()
+    return "JOIN accounts a ON a.key = p.author", f"{PLATFORM_OF_A} = ?", (platform,)
+
+
 class SqliteStore:
     """Store protocol over one SQLite file (``:memory:`` for tests)."""
 
@@ -223,7 +235,19 @@ class SqliteStore:
             reply_edges=edges[EdgeKind.REPLY],
             mention_edges=edges[EdgeKind.MENTION],
             communities=one("SELECT count(*) FROM communities"),
+            platforms=self._platforms(),
         )
+
+    def _platforms(self) -> dict[str, dict[str, int]]:
+        found: dict[str, dict[str, int]] = {}
+        for platform, accounts in self.db.execute(
+                f"SELECT {PLATFORM_OF_A}, count(*) FROM accounts a GROUP BY 1"):
+            found[platform] = {"posts": 0, "accounts": accounts}
+        for platform, posts in self.db.execute(
+                f"SELECT {PLATFORM_OF_A}, count(*) FROM posts p JOIN accounts a ON a.key = p.author "
+                "GROUP BY 1"):
+            found[platform]["posts"] = posts
+        return dict(sorted(found.items()))
 
     def _one(self, sql: str, params: tuple = ()) -> int:
         return self.db.execute(sql, params).fetchone()[0]
@@ -316,20 +340,30 @@ class SqliteStore:
             f"SELECT DISTINCT {target} {rows} ORDER BY {target}", params)]
         return ActionTable(account, number, id_number, created_at, targets)
 
-    def hashtags(self) -> list[HashtagUse]:
+    def hashtags(self, *, platform: str | None = None) -> list[HashtagUse]:
+        join, where, params = _platform_filter(platform)
         rows = self.db.execute(
             "SELECT t.tag, count(*), count(DISTINCT p.author), min(p.created_at) "
-            "FROM post_tags t JOIN posts p ON p.pk = t.post GROUP BY t.tag ORDER BY count(*) DESC")
+            f"FROM post_tags t JOIN posts p ON p.pk = t.post {join} WHERE {where} "
+            "GROUP BY t.tag ORDER BY count(*) DESC", params)
         return [HashtagUse(*r) for r in rows]
 
-    def hashtag_counts(self) -> dict[str, int]:
-        # the primary key (tag, post) covers it: no join to posts (every tagged post is stored)
-        return dict(self.db.execute("SELECT tag, count(*) FROM post_tags GROUP BY tag"))
+    def hashtag_counts(self, *, platform: str | None = None) -> dict[str, int]:
+        if platform is None:
+            # the primary key (tag, post) covers it: no join to posts (every tagged post is stored)
+            return dict(self.db.execute("SELECT tag, count(*) FROM post_tags GROUP BY tag"))
+        join, where, params = _platform_filter(platform)
+        return dict(self.db.execute(
+            f"SELECT t.tag, count(*) FROM post_tags t JOIN posts p ON p.pk = t.post {join} "
+            f"WHERE {where} GROUP BY t.tag", params))
 
-    def cooccurring(self, hashtag: str) -> dict[str, int]:
+    def cooccurring(self, hashtag: str, *, platform: str | None = None) -> dict[str, int]:
+        join, where, params = _platform_filter(platform)
         rows = self.db.execute(
             "SELECT o.tag, count(*) FROM post_tags t JOIN post_tags o ON o.post = t.post "
-            "WHERE t.tag = ? AND o.tag <> t.tag GROUP BY o.tag", (normalize_tag(hashtag),))
+            f"JOIN posts p ON p.pk = t.post {join} "
+            f"WHERE t.tag = ? AND o.tag <> t.tag AND {where} GROUP BY o.tag",
+            (normalize_tag(hashtag), *params))
         return dict(rows)
 
     def geo_evidence(self) -> GeoEvidence:

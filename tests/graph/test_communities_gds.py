@@ -25,7 +25,8 @@ TWEETS = 6_000
 def loaded(tmp_path_factory):
     """A simulated hijack (6,000 tweets) in an emptied Neo4j, and its undirected projection."""
     uri, user, password, database = neo4j_settings()
-    from tagjack.graph.store.neo4j import Credentials, Neo4jStore
+    from tagjack.graph.store.neo4j import Neo4jStore
+    from tagjack.graph.store.neo4j_connect import Credentials
 
     folder = tmp_path_factory.mktemp("gds")
     simulate(folder, tweets=TWEETS, fmt="v1", seed=3)
@@ -82,7 +83,8 @@ def test_louvain_runs_too(loaded):
 
 def test_an_empty_graph_needs_no_gds(tmp_path):
     uri, user, password, database = neo4j_settings()
-    from tagjack.graph.store.neo4j import Credentials, Neo4jStore
+    from tagjack.graph.store.neo4j import Neo4jStore
+    from tagjack.graph.store.neo4j_connect import Credentials
 
     empty = projection(directed=False)
     with Neo4jStore(uri, Credentials(user, password, database or os.environ.get(

@@ -102,7 +102,8 @@ class OwnNeo4j:
 
     def store(self):
         """tagjack's Neo4j store on this server, in this process."""
-        from tagjack.graph.store.neo4j import Credentials, Neo4jStore
+        from tagjack.graph.store.neo4j import Neo4jStore
+        from tagjack.graph.store.neo4j_connect import Credentials
 
         return Neo4jStore(self.uri, Credentials("neo4j", self.password, "neo4j"))
 

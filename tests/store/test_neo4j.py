@@ -25,7 +25,8 @@ from tagjack.cypher import names, parameters, statement, statements
 from tagjack.graph.errors import StoreUnavailable
 from tagjack.graph.model import EdgeKind
 from tagjack.graph.store import neo4j as store_module
-from tagjack.graph.store.neo4j import STATEMENT_PARAMS, Credentials, Neo4jStore, public_uri
+from tagjack.graph.store.neo4j import STATEMENT_PARAMS, Neo4jStore
+from tagjack.graph.store.neo4j_connect import Credentials, public_uri
 from tagjack.graph.store.sqlite import SqliteStore
 
 # -- a recording fake: no server ---------------------------------------------------------

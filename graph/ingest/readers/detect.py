@@ -13,9 +13,12 @@ from typing import Any
 
 import orjson
 from tagjack.graph.errors import InputError
+from tagjack.graph.ingest.readers.bluesky import read_bluesky
+from tagjack.graph.ingest.readers.bluesky_csv import looks_like_bluesky_csv, read_bluesky_csv
 from tagjack.graph.ingest.readers.common import Progress, bounded_lines, loads, open_binary, reject
 from tagjack.graph.ingest.readers.csv import read_csv
 from tagjack.graph.ingest.readers.edgelist import looks_like_edge_list, read_edgelist
+from tagjack.graph.ingest.readers.mastodon import read_mastodon
 from tagjack.graph.ingest.readers.v1 import read_v1
 from tagjack.graph.ingest.readers.v2 import read_v2
 from tagjack.graph.model import Record, Reject
@@ -23,7 +26,9 @@ from tagjack.graph.model import Record, Reject
 log = logging.getLogger(__name__)
 
 Reader = Callable[..., Iterator[Record | Reject]]
-READERS: dict[str, Reader] = {"v1": read_v1, "v2": read_v2, "csv": read_csv, "edgelist": read_edgelist}
+READERS: dict[str, Reader] = {"v1": read_v1, "v2": read_v2, "csv": read_csv, "edgelist": read_edgelist,
+                              "bluesky": read_bluesky, "bluesky-csv": read_bluesky_csv,
+                              "mastodon": read_mastodon}
 FORMATS = tuple(READERS)
 HEAD_BYTES = 64 * 1024
 
@@ -31,6 +36,8 @@ V1_KEYS = re.compile(
     rb'"(id_str|screen_name|user_mentions|retweeted_status|statuses|http_interactions)"\s*:')
 V2_KEYS = re.compile(rb'"(author_id|includes|referenced_tweets|conversation_id|edit_history_tweet_ids)"\s*:')
 V2_USER_KEYS = re.compile(rb'"(username|public_metrics)"\s*:')  # a users_ file opens with users
+BLUESKY_KEYS = re.compile(rb'"(did|uri)"\s*:\s*"(did:|at://did:)')
+MASTODON_KEYS = re.compile(rb'"acct"\s*:')
 
 
 def input_files(paths: list[str]) -> list[Path]:
@@ -90,6 +97,10 @@ def _json_format(text: bytes) -> str | None:
         if (kind := _shape(value)) is not None:
             return kind
     # a document cut off by the head, or a shape we could not place: its keys tell
+    if BLUESKY_KEYS.search(text):
+        return "bluesky"
+    if MASTODON_KEYS.search(text):
+        return "mastodon"
     if V2_KEYS.search(text):
         return "v2"
     if V1_KEYS.search(text):
@@ -100,11 +111,13 @@ def _json_format(text: bytes) -> str | None:
 
 
 def _shape(value: Any) -> str | None:
-    """v1 or v2 from the structure of one parsed JSON value."""
+    """The format of one parsed JSON value, from its structure."""
     if isinstance(value, list):
         return next((k for v in value[:20] if isinstance(v, dict) and (k := _shape(v))), None)
     if not isinstance(value, dict):
         return None
+    if (platform := _platform(value)) is not None:
+        return platform
     keys = value.keys()
     if keys & {"statuses", "http_interactions", "user", "id_str", "retweeted_status",
                 "delete", "limit", "scrub_geo"}:  # the last three: v1.1 stream notices
@@ -116,6 +129,31 @@ def _shape(value: Any) -> str | None:
     return None
 
 
+def _platform(value: dict) -> str | None:
+    """bluesky or mastodon when ``value`` is one of their events, views, statuses or pages."""
+    if isinstance(value.get("did"), str) and value["did"].startswith("did:") \
+            and value.keys() & {"kind", "commit", "handle"}:
+        return "bluesky"  # a Jetstream event or a profile view
+    if isinstance(value.get("uri"), str) and value["uri"].startswith("at://"):
+        return "bluesky"  # a postView
+    if value.get("$type") == "message" and isinstance(value.get("payload"), dict):
+        return "bluesky"  # the subscribeEvents envelope
+    inner = value.get("record") or value.get("post")
+    if isinstance(inner, dict) and value.get("type", "record") == "record" and _platform(inner):
+        return "bluesky"  # a tap record, a feedViewPost
+    account = value.get("account")
+    if isinstance(account, dict) and "acct" in account and "uri" in value:
+        return "mastodon"
+    for key in ("posts", "feed", "statuses"):  # a searchPosts or feed page, an archive
+        items = value.get(key)
+        if isinstance(items, list) and items and isinstance(items[0], dict) \
+                and (found := _platform(items[0])) is not None:
+            return found
+    if isinstance(value.get("thread"), dict) and isinstance(value["thread"].get("post"), dict):
+        return _platform(value["thread"]["post"])
+    return None
+
+
 def _text_format(text: bytes) -> str | None:
     lines = text.decode("utf-8", "replace").splitlines()
     if len(text) == HEAD_BYTES and len(lines) > 1:
@@ -124,6 +162,8 @@ def _text_format(text: bytes) -> str | None:
         return None
     header = _fields(lines[0])
     names = {h.strip().lower() for h in header}
+    if looks_like_bluesky_csv(names):
+        return "bluesky-csv"
     if "id" in names and names & {"author.username", "author_id", "author.id"}:
         return "csv"
     if looks_like_edge_list([_fields(line) for line in lines[:50] if line.strip()]):
@@ -165,7 +205,8 @@ def detect_file(path: Path) -> str:
     kind = detect(head)
     if kind is None:
         raise InputError(f"{path}: unknown format: not Twitter JSON (API v1.1 or v2), "
-                         "twarc-csv CSV or an edge list",
+                         "twarc-csv CSV, Bluesky (Jetstream, AppView JSON, twitwi CSV), "
+                         "Mastodon statuses or an edge list",
                          hint=f"if it is one of them, say which with --format ({', '.join(FORMATS)})")
     return kind
 

@@ -34,6 +34,10 @@ class Writer:
     def write(self, tw: Tweet) -> None:
         raise NotImplementedError
 
+    def platform_handle(self, handle: str) -> str:
+        """A simulated handle as this format's platform writes it (the truth uses these)."""
+        return handle
+
     def close(self) -> None:
         pass
 

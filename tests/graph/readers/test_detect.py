@@ -32,7 +32,7 @@ SHARED_FORMATS = {
 
 
 def test_formats():
-    assert FORMATS == ("v1", "v2", "csv", "edgelist")
+    assert FORMATS == ("v1", "v2", "csv", "edgelist", "bluesky", "bluesky-csv", "mastodon")
 
 
 @pytest.mark.parametrize(("name", "kind"), sorted(SHARED_FORMATS.items()))
