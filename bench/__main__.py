@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--tweets", type=int, help="simulated tweets (default 1,000,000; --quick 3,000)")
     p.add_argument("--peer-tweets", type=int, help="tweets for the peer benchmark (default tweets/10)")
-    p.add_argument("--neo4j-tweets", type=int, help="tweets for the Neo4j load (default tweets/50)")
+    p.add_argument("--neo4j-tweets", type=int, help="tweets for the Neo4j load (default 3 tenths of tweets)")
     p.add_argument("--only", metavar="NAME[,NAME]", help=f"among {', '.join(BENCHMARKS)}")
     p.add_argument("--quick", action="store_true", help="everything at tiny size (for the tests)")
     p.add_argument("--results", type=Path,

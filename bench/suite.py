@@ -29,11 +29,12 @@ from bench.load import bench_load
 from bench.machine import machine
 from bench.measure import last_words
 from bench.peer import PeerUnavailable, bench_peer
-from bench.result import failed, result, skipped
+from bench.result import check, failed, result, skipped
 from bench.simulate import bench_simulate
 
 RESULTS = REPO / "bench" / "results.json"
 WITH_NEO4J = REPO / "tests" / "neo4j-server" / "with-neo4j.sh"
+MIN_NEO4J_VS_SQLITE = 0.5  # issue 19: an incremental load --neo4j at half SQLite's rate
 CHILD_FLAG = "TAGJACK_BENCH_UNDER_WITH_NEO4J"  # never start a server from inside one
 
 
@@ -41,7 +42,7 @@ CHILD_FLAG = "TAGJACK_BENCH_UNDER_WITH_NEO4J"  # never start a server from insid
 class Sizes:
     tweets: int = 1_000_000
     peer_tweets: int = 100_000
-    neo4j_tweets: int = 20_000
+    neo4j_tweets: int = 300_000
     louvain_timeout: float = LOUVAIN_TIMEOUT
     work: Path = WORK
     seed: int = SEED
@@ -50,9 +51,9 @@ class Sizes:
 
     @classmethod
     def scaled(cls, tweets: int, **given: int | float | Path | None) -> Sizes:
-        """Every size follows ``tweets`` (peer at a tenth, Neo4j at a fiftieth) unless given."""
+        """Every size follows ``tweets`` (peer at a tenth, Neo4j at 3 tenths) unless given."""
         sizes = cls(tweets=tweets, peer_tweets=max(tweets // 10, 100),
-                     neo4j_tweets=max(tweets // 50, 100))
+                     neo4j_tweets=max(tweets * 3 // 10, 100))
         return replace(sizes, **{k: v for k, v in given.items() if v is not None})
 
     @classmethod
@@ -120,7 +121,10 @@ def _neo4j_load(s: Sizes) -> dict:
         if "holds data" in str(exc):  # never wipe someone's database for a benchmark
             return skipped(str(exc))
         raise
-    return result(raw, [], summary=(
+    return result(raw, [
+        check("neo4j_vs_sqlite", raw["neo4j_vs_sqlite"], ">=", MIN_NEO4J_VS_SQLITE,
+              label="load --neo4j / SQLite tweets/s", unit="x"),
+    ], summary=(
         f"{raw['tweets']:,} tweets: Neo4j {raw['neo4j_tweets_per_s']:,.0f}/s, "
         f"SQLite {raw['sqlite_tweets_per_s']:,.0f}/s (Neo4j at {raw['neo4j_vs_sqlite']:.2f}x)"))
 

@@ -73,6 +73,8 @@ log = logging.getLogger(__name__)
 DEFAULT_BATCH_SIZE = 5_000  # rows per statement
 WRITE_ACCESS_REFUSED = "Neo.ClientError.Statement.AccessMode"
 FORBIDDEN = "Neo.ClientError.Security.Forbidden"
+CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
+CREATE_RACES = 3  # attempts at a batch whose new post a concurrent load created first
 
 SCHEMA_VERSION = 2  # 1 (no :Schema node): quotes in RETWEETED, self-interactions dropped
 REFERENCE_STATEMENTS: dict[PostKind, str] = {
@@ -103,9 +105,11 @@ NO_PARAMS: frozenset[str] = frozenset()
 STORE_STATEMENT_PARAMS: dict[str, frozenset[str]] = {
     "schema": NO_PARAMS,
     **{f"load/{n}": ROWS for n in (
-        "accounts", "posts", "retweets", "quotes", "replies_to",
+        "accounts", "posts", "new_posts", "retweets", "quotes", "replies_to",
         *EDGE_TYPES.values(), *(f"given_{n}" for n in EDGE_TYPES.values()))},
     "load/schema_version": frozenset({"version"}),
+    "load/post_states": frozenset({"ids"}),
+    "load/hashtags": frozenset({"tags"}),
     **{f"read/{n}": NO_PARAMS for n in (
         "status", "schema_version", "account_ids", "accounts", *EDGE_TYPES.values(), "posts",
         "hashtags", "location_texts", "places", "coordinates", "run", "results", "communities",
@@ -219,8 +223,14 @@ class Neo4jStore:
     def write_batch(self, batch: Batch) -> BatchCounts:
         plan = BatchPlan.of(batch, written=self._written)
         try:
-            with self.session() as session, translated(self.uri):
-                counts = session.execute_write(self._write_batch, plan)
+            for attempt in range(1, CREATE_RACES + 1):
+                try:
+                    with self.session() as session, translated(self.uri):
+                        counts = session.execute_write(self._write_batch, plan)
+                    break
+                except ClientError as exc:  # the next attempt finds that post stored
+                    if exc.code != CONSTRAINT_FAILED or attempt == CREATE_RACES:
+                        raise
         except Neo4jError as exc:  # not transient (a constraint, a right), or retried in vain
             raise WriteFailed(f"Neo4j refused it: {exc.code}: "
                               f"{first_line(exc.message or str(exc))}") from exc
@@ -246,8 +256,23 @@ class Neo4jStore:
                    for chunk in iter_chunks(rows, self.batch_size))
 
     def _upsert_posts(self, tx: ManagedTransaction, posts: list[Post]) -> set[str]:
-        new: set[str] = set()
-        for chunk in iter_chunks(posts, self.batch_size):
+        """Store the posts not stored yet; returns their ids.
+
+        Posts no node has yet are CREATEd with their links (``load/new_posts``, no MERGE);
+        only stubs, known as some post's target, go through ``load/posts``' MERGE.
+        """
+        states: dict[str, bool] = {}
+        for chunk in iter_chunks([p.id for p in posts], self.batch_size):
+            states.update((pid, stored) for pid, stored in self._run(tx, "load/post_states",
+                                                                    ids=chunk))
+        absent = [p for p in posts if p.id not in states]
+        stubs = [p for p in posts if states.get(p.id) is False]
+        tags = sorted({tag for p in absent for tag in p.hashtags})
+        for chunk in iter_chunks(tags, self.batch_size):
+            self._run(tx, "load/hashtags", tags=chunk).consume()
+        self._run_chunked(tx, "load/new_posts", [post_row(p) for p in absent])
+        new = {p.id for p in absent}
+        for chunk in iter_chunks(stubs, self.batch_size):
             result = self._run(tx, "load/posts", rows=[post_row(p) for p in chunk])
             new.update(record[0] for record in result)
         return new

@@ -48,7 +48,7 @@ class FakeResult(list):
 
 
 class FakeTx:
-    """Records each statement; load/posts says every post is new."""
+    """Records each statement; load/post_states says no post has a node yet (all new)."""
 
     def __init__(self, calls: list[Call]) -> None:
         self.calls = calls
@@ -123,10 +123,13 @@ def test_a_batch_is_one_transaction_of_chunked_statements(tmp_path):
     stats = load_lines(store, tmp_path, batch_size=100)
     assert driver.transactions == 1
     order = [c.statement for c in driver.calls]
-    assert order[:2] == ["load/schema_version", "load/accounts"] and "load/posts" in order
-    assert order.index("load/posts") < order.index("load/retweets") < order.index("load/retweeted")
+    assert order[:2] == ["load/schema_version", "load/accounts"] and "load/new_posts" in order
+    assert "load/posts" not in order  # no stubs: every post is CREATEd, none MERGEd
+    # nodes before relationships: accounts and hashtags, then posts, then edges
+    assert order.index("load/hashtags") < order.index("load/new_posts") \
+        < order.index("load/retweets") < order.index("load/retweeted")
     assert all(len(c.params["rows"]) <= 2 for c in driver.calls if "rows" in c.params)
-    assert sum(len(c.params["rows"]) for c in driver.calls if c.statement == "load/posts") == 7
+    assert sum(len(c.params["rows"]) for c in driver.calls if c.statement == "load/new_posts") == 7
     for call in driver.calls:
         assert set(call.params) == STATEMENT_PARAMS[call.statement]
     # the fake calls every post new: counts come from the batch alone

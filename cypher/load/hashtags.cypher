@@ -1,0 +1,5 @@
+// load/hashtags.cypher: the hashtags of this batch's new posts, before the posts that link to them
+// (nodes before relationships: load/new_posts only MATCHes them, so it has no MERGE).
+// $tags: list of normalized tags, unique and sorted (one lock order).
+UNWIND $tags AS tag
+MERGE (:Hashtag {tag: tag})
