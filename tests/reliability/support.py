@@ -197,9 +197,10 @@ def sqlite_snapshot(db: Path) -> Snapshot:
         accounts = {r[0]: tuple(r[1:]) for r in q(
             "SELECT id, handle, name, followers, location_text FROM accounts")}
         posts = {r[0]: tuple(r[1:]) for r in q(
-            "SELECT p.id, a.id, p.created_at, p.kind, p.text, p.lang, p.ref_id, r.id, p.place_id, "
-            "p.lat, p.lon FROM posts p JOIN accounts a ON a.key = p.author "
-            "LEFT JOIN accounts r ON r.key = p.ref_author")}
+            "SELECT p.id, a.id, p.created_at, p.kind, p.text, p.lang, p.ref_id, r.id, p.reply_to, "
+            "y.id, p.place_id, p.lat, p.lon FROM posts p JOIN accounts a ON a.key = p.author "
+            "LEFT JOIN accounts r ON r.key = p.ref_author "
+            "LEFT JOIN accounts y ON y.key = p.reply_author")}
         tags = frozenset(q("SELECT p.id, t.tag FROM post_tags t JOIN posts p ON p.pk = t.post"))
         mentions = frozenset(q("SELECT p.id, a.id FROM post_mentions m JOIN posts p ON p.pk = m.post "
                                "JOIN accounts a ON a.key = m.account"))
@@ -226,11 +227,15 @@ def assert_consistent(db: Path, expected: Expected) -> set[str]:
         edges = sorted(q("SELECT kind, source, target, count, first_at, last_at FROM edges"))
         recomputed = sorted(q(
             "SELECT 'retweet', author, ref_author, count(*), min(created_at), max(created_at) "
-            "FROM posts WHERE kind IN (1, 2) AND ref_author IS NOT NULL AND ref_author <> author "
+            "FROM posts WHERE kind = 1 AND ref_author IS NOT NULL GROUP BY author, ref_author "
+            "UNION ALL SELECT 'quote', author, ref_author, count(*), min(created_at), "
+            "max(created_at) FROM posts WHERE kind = 2 AND ref_author IS NOT NULL "
             "GROUP BY author, ref_author "
+            "UNION ALL SELECT 'reply', author, reply_author, count(*), min(created_at), "
+            "max(created_at) FROM posts WHERE reply_author IS NOT NULL GROUP BY author, reply_author "
             "UNION ALL SELECT 'mention', p.author, m.account, count(*), min(p.created_at), "
             "max(p.created_at) FROM post_mentions m JOIN posts p ON p.pk = m.post "
-            "WHERE m.account <> p.author GROUP BY p.author, m.account"))
+            "GROUP BY p.author, m.account"))
         assert edges == recomputed, "aggregated edges differ from what the stored posts add up to"
         tags: dict[str, set[str]] = defaultdict(set)
         for post_id, tag in q("SELECT p.id, t.tag FROM post_tags t JOIN posts p ON p.pk = t.post"):
@@ -270,8 +275,10 @@ NEO4J_POSTS = """
 MATCH (p:Post) WHERE p.created_at IS NOT NULL
 OPTIONAL MATCH (a:Account)-[:POSTED]->(p)
 RETURN p.id, a.id, p.created_at.epochSeconds, p.kind, p.text, p.lang, p.ref_author_id,
-       p.place_id, p.lat, p.lon
+       p.reply_to_author_id, p.place_id, p.lat, p.lon
 """
+NEO4J_EDGE_KINDS = {"RETWEETED": "retweet", "QUOTED": "quote", "REPLIED_TO": "reply",
+                    "MENTIONED": "mention"}
 NEO4J_DUPLICATES = """
 MATCH (a)-[r]->(b) WITH a, b, type(r) AS t, count(r) AS n WHERE n > 1
 RETURN t, count(*) ORDER BY t
@@ -296,8 +303,8 @@ def neo4j_snapshot(driver) -> Snapshot:
     posts = {r[0]: tuple(r[1:]) for r in q(NEO4J_POSTS)}
     tags = frozenset(q("MATCH (p:Post)-[:TAGGED]->(h:Hashtag) RETURN p.id, h.tag"))
     mentions = frozenset(q("MATCH (p:Post)-[:MENTIONS]->(a:Account) RETURN p.id, a.id"))
-    edges = {(("retweet" if r[0] == "RETWEETED" else "mention"), r[1], r[2]): tuple(r[3:]) for r in q(
-        "MATCH (a:Account)-[r:RETWEETED|MENTIONED]->(b:Account) "
+    edges = {(NEO4J_EDGE_KINDS[r[0]], r[1], r[2]): tuple(r[3:]) for r in q(
+        "MATCH (a:Account)-[r:RETWEETED|QUOTED|REPLIED_TO|MENTIONED]->(b:Account) "
         "RETURN type(r), a.id, b.id, r.count, r.first_at.epochSeconds, r.last_at.epochSeconds")}
     return Snapshot(status, accounts, posts, tags, mentions, edges, {})
 
@@ -314,12 +321,11 @@ def assert_neo4j_consistent(driver, expected: Expected) -> set[str]:
     for post_id, account_id in snap.mentions:
         mentions[post_id].add(account_id)
     recomputed: dict[tuple[str, str, str], list[int]] = {}
-    for post_id, (author, at, kind, _text, _lang, ref_author, *_) in snap.posts.items():
-        targets = [("retweet", ref_author)] if kind in ("retweet", "quote") and ref_author else []
+    for post_id, (author, at, kind, _text, _lang, ref_author, reply_author, *_) in snap.posts.items():
+        targets = [(kind, ref_author)] if kind in ("retweet", "quote") and ref_author else []
+        targets += [("reply", reply_author)] if reply_author else []
         targets += [("mention", m) for m in mentions.get(post_id, ())]
-        for kind_name, target in targets:
-            if target == author:
-                continue
+        for kind_name, target in targets:  # self-interactions are data: counted too
             row = recomputed.setdefault((kind_name, author, target), [0, at, at])
             row[0] += 1
             row[1], row[2] = min(row[1], at), max(row[2], at)
