@@ -16,6 +16,7 @@ from pathlib import Path
 import orjson
 import pytest
 from tagjack.graph.errors import NotFound
+from tagjack.graph.store.base import KIND_CODES
 from tagjack.graph.store.queries import QUERIES, get_query, run_query
 from tagjack.graph.store.sqlite import SqliteStore
 
@@ -242,8 +243,24 @@ FIXED = {
     ("graph/store/sqlite.py", "schema"): "the packaged sqlite_schema.sql",
     ("graph/store/sqlite.py", "SCHEMA_VERSION"): "a constant int",
     ("graph/store/sqlite.py", "marks"): "'?,?,...': placeholders only (checked below)",
-    ("graph/store/sqlite.py", "RETWEET_CODES"): "a constant tuple of ints",
-    ("graph/store/sqlite_batch.py", "RETWEET_CODES"): "a constant tuple of ints (checked below)",
+    ("graph/store/sqlite.py", "KIND_CODES[PostKind.RETWEET]"): "a constant int (checked below)",
+    ("graph/store/sqlite.py", "KIND_CODES[PostKind.QUOTE]"): "a constant int (checked below)",
+    ("graph/store/sqlite.py", "KIND_CODES[PostKind.REPLY]"): "a constant int (checked below)",
+    ("graph/store/sqlite_batch.py", "KIND_CODES[PostKind.RETWEET]"): "a constant int (checked below)",
+    ("graph/store/sqlite_batch.py", "KIND_CODES[PostKind.QUOTE]"): "a constant int (checked below)",
+    ("graph/store/sqlite.py", "TAGGED"): "a constant SQL fragment with a :tag placeholder (checked below)",
+    ("graph/store/sqlite.py", "TAGGED_INTERACTIONS[kind]"): "one of a constant dict's queries",
+    ("graph/store/sqlite.py", "PLATFORM_OF_A"): "a constant SQL fragment (checked below)",
+    ("graph/store/sqlite.py", "ID_NUMBER"): "a constant SQL fragment (checked below)",
+    ("graph/store/sqlite.py", "target"): "actions(): a column name from ACTION_TARGETS (checked below)",
+    ("graph/store/sqlite.py", "rows"): "actions(): literal FROM text and ACTION_TARGETS' condition",
+    ("graph/store/sqlite.py", "join"): "_platform_filter(): a literal JOIN or '' (checked below)",
+    ("graph/store/sqlite.py", "where"): "_platform_filter(): PLATFORM_OF_A = ? or '1' (checked below)",
+    ("graph/store/sqlite_batch.py", "kind.value"): "an EdgeKind's constant value",
+    ("graph/store/sqlite_batch.py", "sql"): "one of INTERACTIONS' constant queries",
+    ("graph/store/sqlite_batch.py",
+     "'SELECT ' + ' + '.join((f'(SELECT count(*) FROM ({sql}))' for sql in INTERACTIONS.values()))"):
+        "INTERACTIONS' constant queries, summed",
     ("graph/store/sqlite.py", "POST_CONCAT"): "a constant SQL fragment (checked below)",
     ("graph/store/sqlite.py", "EDGE_CONCAT"): "a constant SQL fragment (checked below)",
     ("graph/store/sqlite.py", "sql"): "edges(): one of its literal queries (checked below)",
@@ -308,7 +325,17 @@ def test_the_fixed_pieces_are_what_they_claim():
     from tagjack.graph.store import sqlite as sqlite_store
     from tagjack.graph.store import sqlite_batch
 
-    assert all(isinstance(c, int) for c in sqlite_store.RETWEET_CODES + sqlite_batch.RETWEET_CODES)
+    assert all(isinstance(c, int) for c in KIND_CODES.values())
+    for fragment in (sqlite_store.TAGGED, sqlite_store.PLATFORM_OF_A, sqlite_store.ID_NUMBER):
+        assert isinstance(fragment, str) and "{" not in fragment
+    assert all(c in ("p.ref_id", "p.reply_to") and "{" not in chosen
+               for c, chosen in sqlite_store.ACTION_TARGETS.values())
+    assert sqlite_store._platform_filter(None) == ("", "1", ())
+    join, where, params = sqlite_store._platform_filter("x' OR 1 --")
+    assert join == "JOIN accounts a ON a.key = p.author" and \
+        where == f"{sqlite_store.PLATFORM_OF_A} = ?" and params == ("x' OR 1 --",)
+    assert all(isinstance(sql, str) for sql in (*sqlite_store.TAGGED_INTERACTIONS.values(),
+                                                *sqlite_batch.INTERACTIONS.values()))
     concat = [n.value for n in ast.walk(sqlite) if isinstance(n, ast.Assign) and any(
         isinstance(t, ast.Name) and t.id in ("POST_CONCAT", "EDGE_CONCAT") for t in n.targets)]
     assert len(concat) == 2 and all(isinstance(v, ast.Constant) for v in concat)
@@ -316,7 +343,7 @@ def test_the_fixed_pieces_are_what_they_claim():
             and any(isinstance(t, ast.Name) and t.id == "sql"
                     for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
     assert sqls and all(isinstance(v, ast.Constant) or isinstance(v, ast.JoinedStr) and all(
-        isinstance(part, ast.Constant) or ast.unparse(part.value) == "RETWEET_CODES"
+        isinstance(part, ast.Constant) or ast.unparse(part.value) == "TAGGED_INTERACTIONS[kind]"
         for part in v.values) for v in sqls)
     queries = ast.parse((REPO / "graph/store/queries.py").read_text(encoding="utf-8"))
     for call in ast.walk(queries):
