@@ -19,6 +19,7 @@ import community as louvain  # python-louvain
 import networkx as nx
 import orjson
 import pytest
+from ground_truth import nmi
 from tagjack.graph.errors import InputError
 from tagjack.graph.simulation.scenario import DEFAULT_CITIES, NEW_YORK, Scenario
 from tagjack.graph.simulation.simulate import simulate
@@ -413,16 +414,6 @@ def test_louvain_recovers_the_planted_communities(medium):
     score = nmi([labels[h] for h in common], [found[h] for h in common])
     print(f"NMI {score:.3f}")
     assert score >= 0.9
-
-
-def nmi(a: list, b: list) -> float:
-    """Normalised mutual information, arithmetic mean of the entropies."""
-    n = len(a)
-    ca, cb, cab = Counter(a), Counter(b), Counter(zip(a, b, strict=True))
-    mi = sum(c / n * math.log(c * n / (ca[x] * cb[y])) for (x, y), c in cab.items())
-    ha = -sum(c / n * math.log(c / n) for c in ca.values())
-    hb = -sum(c / n * math.log(c / n) for c in cb.values())
-    return 2 * mi / (ha + hb) if ha + hb else 1.0
 
 
 # ---------------------------------------------------------------- scenarios and errors
