@@ -30,6 +30,9 @@ Progress = Callable[[int], None]
 # what a reader finds a post refers to: (kind, ref_id, ref_author_id, reply_to_id,
 # reply_to_author_id), the Post fields of the same names
 References = tuple[PostKind, str | None, str | None, str | None, str | None]
+# API v2 ``referenced_tweets`` types, and the kind of post each makes
+REFERENCE_KINDS = {"retweeted": PostKind.RETWEET, "quoted": PostKind.QUOTE,
+                   "replied_to": PostKind.REPLY}
 
 
 class BadRecord(ValueError):

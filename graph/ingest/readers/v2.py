@@ -20,6 +20,7 @@ from tagjack.graph.ingest.readers.common import (
     MAX_DOCUMENT_BYTES,
     MAX_NESTING,
     RECORD_ERRORS,
+    REFERENCE_KINDS,
     RT_PREFIX,
     BadRecord,
     Progress,
@@ -37,14 +38,13 @@ from tagjack.graph.ingest.readers.common import (
     reject,
     unique_tags,
 )
+from tagjack.graph.ingest.readers.v2_typed import TypedDecoder, TypedRecords
 from tagjack.graph.model import Account, Place, Post, PostKind, Record, Reject, handle_id
 
 log = logging.getLogger(__name__)
 
 DATA_FILE = re.compile(r"^data_(.+)\.json(\.gz)?$")
 USERS_FILE = re.compile(r"^users_(.+)\.json(\.gz)?$")
-REFERENCE_KINDS = {"retweeted": PostKind.RETWEET, "quoted": PostKind.QUOTE,
-                   "replied_to": PostKind.REPLY}
 
 
 @dataclass(slots=True)
@@ -151,11 +151,17 @@ def parse_v2_stream(fh: IO[bytes], *, source: str,
     ``includes`` expands tweets that come without their own (a ``data_`` file).
     """
     seen = Seen()
-    for item in json_values(fh, source=source):
-        if isinstance(item, Reject):
-            yield item
+    # academictwitteR's data files (with ``includes``) are lists of tweets: no page to type
+    decode = TypedDecoder(seen).decode if includes is None else loads
+    for item in json_values(fh, source=source, decode=decode):
+        if item.__class__ is not tuple:
+            yield item  # type: ignore[misc]
+            continue
+        line, value = item  # type: ignore[misc]
+        if value.__class__ is TypedRecords:  # a usual page, read by the fast path
+            yield from value
         else:
-            yield from _values(item[1], line=item[0], source=source, extra=includes, seen=seen)
+            yield from _values(value, line=line, source=source, extra=includes, seen=seen)
 
 
 @dataclass(slots=True)
@@ -165,25 +171,29 @@ class Seen:
     Every page repeats the users and referenced tweets its tweets point to. A
     store keeps the first version of a post and skips an account row it wrote
     as-is, so yielding them again changes nothing but the time a load takes.
-    Cleared past ``limit`` entries, so memory stays bounded.
+    Cleared between pages once past ``limit`` entries, so memory stays bounded
+    (and a page is read against one state, whichever reader reads it).
     """
 
-    users: dict[str, dict] = field(default_factory=dict)  # id -> the user object as read
+    users: dict[str, Account] = field(default_factory=dict)  # id -> the account last yielded
     tweets: set[str] = field(default_factory=set)  # ids of posts read
     limit: int = 50_000
 
-    def user(self, user_id: str, user: dict) -> bool:
-        """Whether this very user object was read before; remembers it if not."""
-        if self.users.get(user_id) == user:
-            return True
+    def page(self) -> None:
+        """Called before each page: forgets everything once past ``limit`` entries."""
         if len(self.users) >= self.limit:
             self.users.clear()
-        self.users[user_id] = user
+        if len(self.tweets) >= self.limit:
+            self.tweets.clear()
+
+    def user(self, user_id: str, account: Account) -> bool:
+        """Whether this very account was yielded before; remembers it if not."""
+        if self.users.get(user_id) == account:
+            return True
+        self.users[user_id] = account
         return False
 
     def tweet(self, tweet_id: str) -> None:
-        if len(self.tweets) >= self.limit:
-            self.tweets.clear()
         self.tweets.add(tweet_id)
 
 
@@ -239,10 +249,11 @@ def page_records(tweets: list[Any], includes: Includes, *, line: int, source: st
     """
     own = {tid: t for t in tweets if isinstance(t, dict) and (tid := _optional_id(t.get("id")))}
     context = _Context(includes, own)
+    if seen is not None:
+        seen.page()
     for user_id, user in includes.users.items():
-        if seen is not None and seen.user(user_id, user):
-            continue
-        if (found := account_of(user)) is not None:
+        found = account_of(user)
+        if found is not None and not (seen is not None and seen.user(user_id, found)):
             yield found
     for tweet_id, tweet in includes.tweets.items():
         if tweet_id in own or seen is not None and tweet_id in seen.tweets:
