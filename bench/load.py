@@ -1,5 +1,6 @@
 """load: ``tagjack load`` of the simulated v1 file against a bare orjson loop (issue 5);
-load_jetstream: the same for the simulated Bluesky Jetstream file (issue 17).
+load_v2: the same for the simulated API v2 file, one twarc2 response page of 100 tweets a
+line (issue 19); load_jetstream: the same for the simulated Bluesky Jetstream file (issue 17).
 
 Both run as child processes over the same file, already in the page cache.
 The load may use several worker processes: its wall time is what counts, and
@@ -38,8 +39,9 @@ print(n, time.perf_counter() - started)
 def bench_load(tweets: int, *, work: Path = WORK, seed: int = SEED, fmt: str = "v1") -> dict:
     """Load rate as a fraction of the bare orjson rate, and the load's peak RSS.
 
-    ``fmt`` is the simulated format loaded: v1, or jetstream (whose lines are events:
-    the posts and each account's identity and profile, all counted as lines).
+    ``fmt`` is the simulated format loaded: v1, v2 (whose lines are pages: its rates count
+    the tweets simulated), or jetstream (whose lines are events: the posts and each
+    account's identity and profile, all counted as lines).
     """
     source = simulated(work, tweets, fmt, seed)
     warm(source)
@@ -48,6 +50,7 @@ def bench_load(tweets: int, *, work: Path = WORK, seed: int = SEED, fmt: str = "
     after = run(python("-c", ORJSON_LOOP, str(source)))
     bare = min(before, after, key=lambda r: r.seconds)
     lines = int(bare.stdout.split()[0])
+    counted = tweets if fmt == "v2" else lines
     stats = json.loads(loaded.stdout)
     raw = {
         "tweets": tweets,
@@ -56,7 +59,7 @@ def bench_load(tweets: int, *, work: Path = WORK, seed: int = SEED, fmt: str = "
         "load_seconds": round(loaded.seconds, 3),
         "load_cpu_seconds": round(loaded.cpu_seconds, 3),
         "load_inner_seconds": stats["seconds"],  # what load reports, without start-up
-        "load_tweets_per_s": round(lines / loaded.seconds, 1),
+        "load_tweets_per_s": round(counted / loaded.seconds, 1),
         "load_peak_rss_mb": round(loaded.peak_rss_mb, 1),  # the load and its workers, summed
         "load_peak_pss_mb": round(loaded.peak_pss_mb, 1),
         "load_processes": loaded.processes,
@@ -64,7 +67,7 @@ def bench_load(tweets: int, *, work: Path = WORK, seed: int = SEED, fmt: str = "
         "orjson_seconds_runs": [round(r.seconds, 3) for r in (before, after)],
         "orjson_cpu_seconds": round(bare.cpu_seconds, 3),
         "orjson_inner_seconds": round(float(bare.stdout.split()[1]), 3),
-        "orjson_tweets_per_s": round(lines / bare.seconds, 1),
+        "orjson_tweets_per_s": round(counted / bare.seconds, 1),
         "ratio": round(bare.seconds / loaded.seconds, 4),
         "ratio_cpu": round(bare.cpu_seconds / loaded.cpu_seconds, 4),  # steadier on a busy machine
         "posts": stats["posts"], "accounts": stats["accounts"], "edges": stats["edges"],
@@ -74,7 +77,7 @@ def bench_load(tweets: int, *, work: Path = WORK, seed: int = SEED, fmt: str = "
         check("ratio", raw["ratio"], ">=", MIN_RATIO, label="load / orjson tweets/s"),
         check("load_peak_rss_mb", raw["load_peak_rss_mb"], "<", PEAK_RSS_MB, label="load peak RSS",
               unit="MB"),
-    ], summary=_summary(lines, loaded, bare, "tweets" if fmt == "v1" else "events"))
+    ], summary=_summary(counted, loaded, bare, "events" if fmt == "jetstream" else "tweets"))
 
 
 def _summary(lines: int, loaded: Run, bare: Run, what: str) -> str:

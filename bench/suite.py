@@ -72,6 +72,10 @@ def _load(s: Sizes) -> dict:
     return bench_load(s.tweets, work=s.work, seed=s.seed)
 
 
+def _load_v2(s: Sizes) -> dict:
+    return bench_load(s.tweets, work=s.work, seed=s.seed, fmt="v2")
+
+
 def _load_jetstream(s: Sizes) -> dict:
     return bench_load(s.tweets, work=s.work, seed=s.seed, fmt="jetstream")
 
@@ -171,6 +175,7 @@ def neo4j_unreachable(uri: str) -> str | None:
 BENCHMARKS: dict[str, Callable[[Sizes], dict]] = {
     "simulate": _simulate,
     "load": _load,
+    "load_v2": _load_v2,
     "load_jetstream": _load_jetstream,
     "communities": _communities,
     "end_to_end": _end_to_end,

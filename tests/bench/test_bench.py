@@ -55,6 +55,7 @@ def test_raw_numbers_are_numbers(quick):
     numeric = {
         "simulate": ["seconds", "peak_rss_mb", "tweets_per_s"],
         "load": ["load_seconds", "load_peak_rss_mb", "orjson_seconds", "ratio", "load_tweets_per_s"],
+        "load_v2": ["load_seconds", "orjson_seconds", "ratio", "load_tweets_per_s"],
         "communities": ["speedup", "modularity_gap", "nodes", "edges"],
         "end_to_end": ["seconds", "peak_rss_mb"],
         "peer": ["ratio", "twarc_network_seconds", "tagjack_seconds", "ratio_with_analysis"],

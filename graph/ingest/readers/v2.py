@@ -188,7 +188,8 @@ class Seen:
 
     def user(self, user_id: str, account: Account) -> bool:
         """Whether this very account was yielded before; remembers it if not."""
-        if self.users.get(user_id) == account:
+        known = self.users.get(user_id)
+        if known is account or known == account:
             return True
         self.users[user_id] = account
         return False

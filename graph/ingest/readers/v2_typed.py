@@ -13,7 +13,6 @@ For every page this path accepts, both give the same records
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, Protocol
 
 import msgspec
@@ -26,6 +25,7 @@ from tagjack.graph.ingest.readers.common import (
     bbox_centre,
     created_time,
     loads,
+    parse_iso_time,
     point,
     unique_tags,
 )
@@ -142,6 +142,8 @@ class TypedRecords(list):
 
 _DECODE_ERRORS = (msgspec.DecodeError, UnicodeDecodeError, RecursionError, _Unusual)
 _NO_ENTITIES = _Entities()
+_NO_INCLUDES = _Includes()
+_NOTHING: dict[str, _Tweet] = {}
 
 
 class TypedDecoder:
@@ -151,9 +153,12 @@ class TypedDecoder:
     is read, so a page handed back is read by the tolerant reader from the same state.
     """
 
-    def __init__(self, seen: Seen) -> None:
+    def __init__(self, seen: Seen, *, limit: int = 50_000) -> None:
         self.seen = seen
         self._decoder = msgspec.json.Decoder(_Page)
+        # every page repeats its users: the account of a user object read before is reused
+        self._accounts: dict[str, tuple[_User, Account]] = {}
+        self._limit = limit
 
     def decode(self, line: bytes) -> Any:
         try:
@@ -162,7 +167,9 @@ class TypedDecoder:
             if page.data is msgspec.UNSET:
                 raise _Unusual  # a bare tweet, a notice or an error: the tolerant reader knows
             self.seen.page()
-            read = _PageReader(page, self.seen)
+            if len(self._accounts) >= self._limit:
+                self._accounts.clear()
+            read = _PageReader(page, self.seen, self._accounts)
         except _DECODE_ERRORS:
             return loads(line)
         return TypedRecords(read.records())
@@ -171,8 +178,8 @@ class TypedDecoder:
 class _PageReader:
     """One page, read whole before anything is yielded or remembered (see ``v2.page_records``)."""
 
-    def __init__(self, page: _Page, seen: Seen) -> None:
-        includes = page.includes or _Includes()
+    def __init__(self, page: _Page, seen: Seen, known: dict[str, tuple[_User, Account]]) -> None:
+        includes = page.includes or _NO_INCLUDES
         self.users: dict[str, _User] = {}
         self.ids_by_handle: dict[str, str] = {}
         for user in _listed(includes.users):
@@ -187,39 +194,43 @@ class _PageReader:
             raise _Unusual  # the tolerant reader rejects an id-less tweet
         self.own = {t.id: t for t in data}  # a repeated tweet: the last one is referred to
         self.seen = seen
-        self.accounts = [(uid, _account(user, uid)) for uid, user in self.users.items()]
-        self.included = [(tid, self.tweet_records(t)) for tid, t in self.tweets.items()
-                         if tid not in self.own and tid not in seen.tweets]
+        self.accounts = [(uid, _known_account(known, user, uid)) for uid, user in self.users.items()]
+        self.included_ids = [tid for tid in self.tweets if tid not in self.own and tid not in seen.tweets]
+        self.included: list[Record] = []
+        for tid in self.included_ids:
+            self.tweet_records(self.tweets[tid], self.included)
         referenced = {r.id for t in self.own.values() for r in _listed(t.referenced_tweets) if r.id}
-        ordered = [t for tid, t in self.own.items() if tid in referenced]
-        ordered += [t for t in data if t.id not in referenced]
-        self.posts = [self.tweet_records(t) for t in ordered]
+        self.posts: list[Record] = []
+        for tid, tweet in self.own.items():
+            if tid in referenced:
+                self.tweet_records(tweet, self.posts)
+        for tweet in data:
+            if tweet.id not in referenced:
+                self.tweet_records(tweet, self.posts)
 
-    def records(self) -> Iterator[Record]:
+    def records(self) -> list[Record]:
         """The page's records in the tolerant reader's order; ``seen`` learns the page."""
         seen = self.seen
-        for user_id, account in self.accounts:
-            if not seen.user(user_id, account):
-                yield account
-        for tweet_id, records in self.included:
-            yield from records
+        records: list[Record] = [account for user_id, account in self.accounts
+                                 if not seen.user(user_id, account)]
+        for tweet_id in self.included_ids:
             seen.tweet(tweet_id)
-        for records in self.posts:
-            yield from records
+        records += self.included
+        records += self.posts
+        return records
 
     def tweet(self, tweet_id: str) -> _Tweet | None:
         return self.own.get(tweet_id) or self.tweets.get(tweet_id)
 
-    def tweet_records(self, tweet: _Tweet) -> list[Record]:
+    def tweet_records(self, tweet: _Tweet, records: list[Record]) -> None:
+        """Appends the accounts a tweet brings (mentions not in includes) and its post."""
         if tweet.author is not None or not tweet.id or not tweet.author_id:
             raise _Unusual  # twarc-flattened, or a tweet the tolerant reader rejects
         refs = _references(tweet)
-        embedded = self._embedded(refs)
+        embedded = self._embedded(refs) if refs else _NOTHING
         entities = _entities(tweet)
-        records: list[Record] = []
-        mentions = self._mentions(entities, records)
+        mentions = self._mentions(entities, records) if entities.mentions else []
         records.append(self.post(tweet, refs, embedded, mentions, entities))
-        return records
 
     def _embedded(self, refs: list[_Ref]) -> dict[str, _Tweet]:
         found: dict[str, _Tweet] = {}
@@ -255,7 +266,8 @@ class _PageReader:
         if original is not None:  # v2 truncates a retweet's text, and its entities with it
             tags += _tags(_entities(original))
         try:
-            created = created_time(tweet.created_at, tweet.id)  # type: ignore[arg-type]
+            created = parse_iso_time(tweet.created_at.strip()) if tweet.created_at \
+                else created_time(tweet.created_at, tweet.id)  # type: ignore[arg-type]
         except RECORD_ERRORS as exc:
             raise _Unusual from exc
         geo = tweet.geo
@@ -333,6 +345,16 @@ def _rt_author(text: str, mentions: list[tuple[str, str]]) -> str | None:
 def _references(tweet: _Tweet) -> list[_Ref]:
     """``referenced_tweets`` entries of a known type with an id."""
     return [r for r in _listed(tweet.referenced_tweets) if r.id and r.type in REFERENCE_KINDS]
+
+
+def _known_account(known: dict[str, tuple[_User, Account]], user: _User, user_id: str) -> Account:
+    """The account of a user object; the very one made before for an equal object."""
+    found = known.get(user_id)
+    if found is not None and found[0] == user:
+        return found[1]
+    account = _account(user, user_id)
+    known[user_id] = (user, account)
+    return account
 
 
 def _account(user: _User, user_id: str) -> Account:

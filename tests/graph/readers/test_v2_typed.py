@@ -182,7 +182,7 @@ def test_usual_page_is_read_once_and_remembered():
                                                          and r.id not in seen.tweets]
 
 
-@settings(FUZZ, max_examples=200)
+@settings(FUZZ, max_examples=100)
 @given(data=st.data())
 def test_mangled_pages_read_the_same(data):
     line = as_line(data, mangled(data, copy.deepcopy(data.draw(st.sampled_from(V2_SEEDS)))))
