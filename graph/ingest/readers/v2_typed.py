@@ -143,7 +143,6 @@ class TypedRecords(list):
 _DECODE_ERRORS = (msgspec.DecodeError, UnicodeDecodeError, RecursionError, _Unusual)
 _NO_ENTITIES = _Entities()
 _NO_INCLUDES = _Includes()
-_NOTHING: dict[str, _Tweet] = {}
 
 
 class TypedDecoder:
@@ -223,57 +222,47 @@ class _PageReader:
         return self.own.get(tweet_id) or self.tweets.get(tweet_id)
 
     def tweet_records(self, tweet: _Tweet, records: list[Record]) -> None:
-        """Appends the accounts a tweet brings (mentions not in includes) and its post."""
-        if tweet.author is not None or not tweet.id or not tweet.author_id:
+        """Appends the accounts a tweet brings (mentions not in includes) and its post.
+
+        As ``v2._Context.tweet_records``, in one function: it runs for every tweet.
+        """
+        tweet_id, author_id = tweet.id, tweet.author_id
+        if tweet.author is not None or not tweet_id or not author_id:
             raise _Unusual  # twarc-flattened, or a tweet the tolerant reader rejects
-        refs = _references(tweet)
-        embedded = self._embedded(refs) if refs else _NOTHING
-        entities = _entities(tweet)
-        mentions = self._mentions(entities, records) if entities.mentions else []
-        records.append(self.post(tweet, refs, embedded, mentions, entities))
-
-    def _embedded(self, refs: list[_Ref]) -> dict[str, _Tweet]:
-        found: dict[str, _Tweet] = {}
-        for ref in refs:
-            known = self.tweet(ref.id)  # type: ignore[arg-type]
-            if known is not None:
-                found[ref.id] = known  # type: ignore[index]
-            elif ref.author_id is not None or ref.author is not None:
-                raise _Unusual  # a flattened reference: v2.py reads the tweet inside it
-        return found
-
-    def _mentions(self, entities: _Entities, records: list[Record]) -> list[tuple[str, str]]:
-        ids: list[tuple[str, str]] = []
-        for mention in _listed(entities.mentions):
-            username = mention.username or ""
-            mention_id = mention.id or self.ids_by_handle.get(username.lower())
-            if mention_id is None:
-                if not username:
-                    continue
-                mention_id = handle_id(username)
-            if mention_id not in self.users:
-                records.append(_account(mention, mention_id))
-            ids.append((mention_id, username))
-        return ids
-
-    def post(self, tweet: _Tweet, refs: list[_Ref], embedded: dict[str, _Tweet],
-             mentions: list[tuple[str, str]], entities: _Entities) -> Post:
-        text = _text(tweet)
-        kind, ref_id, ref_author, reply_to, reply_author = _reference(tweet, text, refs, embedded,
-                                                                      mentions)
-        tags = _tags(entities)
-        original = embedded.get(ref_id) if kind is PostKind.RETWEET and ref_id else None
-        if original is not None:  # v2 truncates a retweet's text, and its entities with it
-            tags += _tags(_entities(original))
+        note = tweet.note_tweet  # a long tweet's full text and entities
+        entities = note.entities if note is not None and note.entities is not None \
+            else tweet.entities
+        text = note.text if note is not None and note.text is not None else tweet.text or ""
+        mentions: list[tuple[str, str]] = []
+        tags: list[str] = []
+        if entities is not None:
+            if entities.mentions.__class__ is list:
+                mentions = self._mentions(entities.mentions, records)  # type: ignore[arg-type]
+            if entities.hashtags.__class__ is list:
+                tags = [h.tag for h in entities.hashtags if h.tag is not None]  # type: ignore[union-attr]
+        refs = tweet.referenced_tweets
+        if refs.__class__ is list and refs:
+            kind, ref_id, ref_author, reply_to, reply_author = self._reference(
+                tweet, text, refs, mentions)  # type: ignore[arg-type]
+            if kind is PostKind.RETWEET and ref_id:
+                original = self.tweet(ref_id)
+                if original is not None:  # v2 truncates a retweet's text, and its entities with it
+                    tags += _tags(_entities(original))
+        elif RT_PREFIX.match(text):  # a truncated retweet without its reference
+            kind, ref_id, ref_author, reply_to, reply_author = \
+                PostKind.RETWEET, None, _rt_author(text, mentions), None, None
+        else:
+            kind, ref_id, ref_author, reply_to, reply_author = PostKind.ORIGINAL, None, None, None, None
+        created_at = tweet.created_at
         try:
-            created = parse_iso_time(tweet.created_at.strip()) if tweet.created_at \
-                else created_time(tweet.created_at, tweet.id)  # type: ignore[arg-type]
+            created = parse_iso_time(created_at.strip()) if created_at \
+                else created_time(created_at, tweet_id)
         except RECORD_ERRORS as exc:
             raise _Unusual from exc
         geo = tweet.geo
-        return Post(
-            id=tweet.id,  # type: ignore[arg-type]
-            author_id=tweet.author_id,  # type: ignore[arg-type]
+        records.append(Post(
+            id=tweet_id,
+            author_id=author_id,
             created_at=created,
             kind=kind,
             text=text,
@@ -287,7 +276,53 @@ class _PageReader:
             hashtags=unique_tags(tags),
             place=self._place(geo) if geo is not None else None,
             coordinates=_coordinates(geo.coordinates) if geo is not None else None,
-        )
+        ))
+
+    def _reference(self, tweet: _Tweet, text: str, refs: list[_Ref],
+                   mentions: list[tuple[str, str]]) -> References:
+        """As ``v2._Context._reference``: a retweet wins over a quote; a quoting reply keeps both."""
+        by_kind: dict[PostKind, str] = {}
+        for ref in reversed(refs):  # the first of a kind wins
+            if ref.id and ref.type in REFERENCE_KINDS:
+                if self.tweet(ref.id) is None and (ref.author_id is not None
+                                                   or ref.author is not None):
+                    raise _Unusual  # a flattened reference: v2.py reads the tweet inside it
+                by_kind[REFERENCE_KINDS[ref.type]] = ref.id
+        if not by_kind:
+            if RT_PREFIX.match(text):
+                return PostKind.RETWEET, None, _rt_author(text, mentions), None, None
+            return PostKind.ORIGINAL, None, None, None, None
+        if (ref_id := by_kind.get(PostKind.RETWEET)) is not None:
+            return PostKind.RETWEET, ref_id, self._author_of(ref_id) or _rt_author(text, mentions), \
+                None, None
+        reply_to = by_kind.get(PostKind.REPLY)
+        reply_author = None
+        if reply_to is not None:
+            reply_author = self._author_of(reply_to) or tweet.in_reply_to_user_id or None
+        if (ref_id := by_kind.get(PostKind.QUOTE)) is not None:
+            return PostKind.QUOTE, ref_id, self._author_of(ref_id), reply_to, reply_author
+        if reply_to is not None:
+            return PostKind.REPLY, None, None, reply_to, reply_author
+        return PostKind.ORIGINAL, None, None, None, None
+
+    def _author_of(self, post_id: str) -> str | None:
+        known = self.tweet(post_id)
+        return known.author_id or None if known is not None else None
+
+    def _mentions(self, listed: list[_User], records: list[Record]) -> list[tuple[str, str]]:
+        """(id, username) of each mention, in order; accounts not in includes are appended."""
+        ids: list[tuple[str, str]] = []
+        for mention in listed:
+            username = mention.username or ""
+            mention_id = mention.id or self.ids_by_handle.get(username.lower())
+            if mention_id is None:
+                if not username:
+                    continue
+                mention_id = handle_id(username)
+            if mention_id not in self.users:
+                records.append(_account(mention, mention_id))
+            ids.append((mention_id, username))
+        return ids
 
     def _place(self, geo: _Geo) -> Place | None:
         place_id = geo.place_id or geo.id
@@ -305,33 +340,6 @@ class _PageReader:
         )
 
 
-def _reference(tweet: _Tweet, text: str, refs: list[_Ref], embedded: dict[str, _Tweet],
-               mentions: list[tuple[str, str]]) -> References:
-    """As ``v2._Context._reference``: a retweet wins over a quote; a quoting reply keeps both."""
-    if not refs:
-        if RT_PREFIX.match(text):  # a truncated retweet without its reference
-            return PostKind.RETWEET, None, _rt_author(text, mentions), None, None
-        return PostKind.ORIGINAL, None, None, None, None
-    by_kind = {REFERENCE_KINDS[r.type]: r.id for r in reversed(refs)}  # type: ignore[index]
-    if (ref_id := by_kind.get(PostKind.RETWEET)) is not None:
-        ref_author = _author_of(ref_id, embedded) or _rt_author(text, mentions)
-        return PostKind.RETWEET, ref_id, ref_author, None, None
-    reply_to = by_kind.get(PostKind.REPLY)
-    reply_author = None
-    if reply_to is not None:
-        reply_author = _author_of(reply_to, embedded) or tweet.in_reply_to_user_id or None
-    if (ref_id := by_kind.get(PostKind.QUOTE)) is not None:
-        return PostKind.QUOTE, ref_id, _author_of(ref_id, embedded), reply_to, reply_author
-    if reply_to is not None:
-        return PostKind.REPLY, None, None, reply_to, reply_author
-    return PostKind.ORIGINAL, None, None, None, None
-
-
-def _author_of(post_id: str, embedded: dict[str, _Tweet]) -> str | None:
-    known = embedded.get(post_id)
-    return known.author_id or None if known is not None else None
-
-
 def _rt_author(text: str, mentions: list[tuple[str, str]]) -> str | None:
     if (match := RT_PREFIX.match(text)) is None:
         return None
@@ -340,11 +348,6 @@ def _rt_author(text: str, mentions: list[tuple[str, str]]) -> str | None:
         if username.lower() == handle:
             return mention_id
     return handle_id(handle)
-
-
-def _references(tweet: _Tweet) -> list[_Ref]:
-    """``referenced_tweets`` entries of a known type with an id."""
-    return [r for r in _listed(tweet.referenced_tweets) if r.id and r.type in REFERENCE_KINDS]
 
 
 def _known_account(known: dict[str, tuple[_User, Account]], user: _User, user_id: str) -> Account:
@@ -374,13 +377,6 @@ def _entities(tweet: _Tweet) -> _Entities:
     if note is not None and note.entities is not None:
         return note.entities
     return tweet.entities if tweet.entities is not None else _NO_ENTITIES
-
-
-def _text(tweet: _Tweet) -> str:
-    note = tweet.note_tweet
-    if note is not None and note.text is not None:
-        return note.text
-    return tweet.text or ""
 
 
 def _tags(entities: _Entities) -> list[str]:
