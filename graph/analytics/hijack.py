@@ -21,7 +21,7 @@ from datetime import datetime
 
 import numpy as np
 from tagjack.graph.analytics.communities import Partition
-from tagjack.graph.analytics.lookup import DENSE_KEYS, distinct_pairs, handle_of, handles_of
+from tagjack.graph.analytics.lookup import DENSE_KEYS, distinct_pairs, handle_of, handles_of, id_ranks
 from tagjack.graph.store.base import AccountTable, EdgeTable, PostTable
 from tagjack.graph.times import iso, utc
 
@@ -213,12 +213,13 @@ def _engaged(partition: Partition, ids: np.ndarray, keys: np.ndarray,
 
 def _top_accounts(posts: PostTable, partition: Partition, accounts: AccountTable, *,
                   top: int) -> dict[int, list[str]]:
-    """Members most retweeted within the tag (then most posting), per community."""
+    """Members most retweeted within the tag (then most posting, then by platform id), per
+    community."""
     is_rt = np.isin(posts.kind, RETWEET_KINDS) & (posts.ref_author >= 0) & \
         (posts.ref_author != posts.author)
     keys, n_posts, retweeted = _posts_and_retweets(posts.author, posts.ref_author[is_rt])
     community = partition.of(keys)
-    order = np.lexsort((keys, -n_posts, -retweeted, community))
+    order = np.lexsort((id_ranks(accounts, keys), -n_posts, -retweeted, community))
     c_sorted = community[order]
     starts = np.flatnonzero(np.r_[True, c_sorted[1:] != c_sorted[:-1]])
     chosen: dict[int, list[int]] = {}
@@ -401,7 +402,7 @@ def community_summaries(partition: Partition, retweets: EdgeTable, accounts: Acc
     """Every community, largest first, labelled by its member with the most distinct retweeters.
 
     ``retweets`` are the aggregated retweet edges over all posts; members
-    nobody retweeted rank by key, so labels repeat run to run.
+    nobody retweeted rank by platform id, so labels repeat run to run and load to load.
     """
     sizes = partition.sizes()
     if not len(sizes):
@@ -411,7 +412,7 @@ def community_summaries(partition: Partition, retweets: EdgeTable, accounts: Acc
     hit = (at < len(partition.keys)) & (retweets.source != retweets.target)
     hit[hit] &= partition.keys[at[hit]] == retweets.target[hit]
     np.add.at(distinct, at[hit], 1)  # edges are aggregated: one row per distinct retweeter
-    order = np.lexsort((partition.keys, -distinct, partition.membership))
+    order = np.lexsort((id_ranks(accounts, partition.keys), -distinct, partition.membership))
     starts = np.searchsorted(partition.membership[order], np.arange(len(sizes)))
     picked = [order[s: s + min(top, int(sizes[c]))] for c, s in enumerate(starts.tolist())]
     names = handles_of(accounts, partition.keys[np.concatenate(picked)] if picked else [])

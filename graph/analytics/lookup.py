@@ -48,6 +48,16 @@ def rows_of(accounts: AccountTable, keys: np.ndarray) -> np.ndarray:
     return np.where(accounts.keys[at] == keys, at, -1)
 
 
+def id_ranks(accounts: AccountTable, keys: np.ndarray) -> np.ndarray:
+    """Each of ``keys``' rank among them by platform id: an order of the accounts that does not
+    depend on the store's keys, which follow the order accounts were first committed (a
+    parallel load varies it from run to run)."""
+    ids = np.array([accounts.ids[r] for r in rows_of(accounts, keys).tolist()], dtype=str)
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+    return rank
+
+
 def handles_of(accounts: AccountTable, keys: np.ndarray | list[int]) -> list[str]:
     """Handles without '@'; the account id stands in where no handle is known."""
     rows = rows_of(accounts, np.asarray(keys, dtype=np.int64))

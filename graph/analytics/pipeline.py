@@ -43,7 +43,7 @@ from tagjack.graph.analytics.influence import (
     pagerank,
     post_order_after,
 )
-from tagjack.graph.analytics.lookup import handles_of, key_of_handle, rows_of
+from tagjack.graph.analytics.lookup import handles_of, id_ranks, key_of_handle, rows_of
 from tagjack.graph.analytics.projection import DEFAULT_TIES, Projection, Ties, edge_union, projection
 from tagjack.graph.analytics.settle import settled
 from tagjack.graph.analytics.spread import (
@@ -167,12 +167,10 @@ def analyze(store: Store, *, hashtag: str | None = None, engine: str = "auto", s
         undirected = community_graph(tables, ties)
         directed = projection(retweets, directed=True)
     with stage("communities"):
-        partition = _run_engine(store, undirected, engine=engine, seed=seed,
-                                resolution=resolution, ties=ties)
-        if settle:
-            partition = settled(undirected, partition)
+        partition = _partition(store, undirected, accounts, engine=engine, seed=seed,
+                               resolution=resolution, ties=ties, settle=settle)
     with stage("pagerank"):
-        ranks = pagerank(directed)
+        ranks = account_pagerank(directed, accounts)
     with stage("geo"):
         cities = account_cities(store.geo_evidence())
     found = None
@@ -254,17 +252,42 @@ def _earliest(posts: PostTable) -> int:
     return origin_of(posts)
 
 
-def _run_engine(store: Store, p: Projection, *, engine: str, seed: int,
-                resolution: float = 1.0, ties: Ties = DEFAULT_TIES) -> Partition:
-    if engine == "gds":
-        if not hasattr(store, "gds"):  # only the Neo4j store carries a GDS client
-            raise TagjackError(f"--engine gds runs inside Neo4j; {store.name} cannot",
-                               hint="use --neo4j URI, or --engine leiden / louvain here")
-        from tagjack.graph.analytics.gds import gds_partition  # the GDS client loads on use
+def _partition(store: Store, p: Projection, accounts: AccountTable, *, engine: str, seed: int,
+               resolution: float = 1.0, ties: Ties = DEFAULT_TIES, settle: bool = True) -> Partition:
+    """The engine's communities of ``p``, settled unless told otherwise.
 
-        return gds_partition(store, p, seed=seed, resolution=resolution,  # type: ignore[arg-type]
-                             ties=ties)
-    return communities(p, engine=engine, seed=seed, resolution=resolution)
+    louvain and leiden see the accounts in the order of their platform ids, not of their
+    store keys: a store numbers accounts in the order its writers commit them, which differs
+    from one parallel load to the next, and an engine's answer follows the order it meets
+    nodes and edges in. So the same posts give the same communities however they were loaded.
+    """
+    if engine == "gds":
+        found = _gds(store, p, seed=seed, resolution=resolution, ties=ties)
+        return settled(p, found) if settle else found
+    rank = id_ranks(accounts, p.keys)
+    ordered = p.renumbered(rank)
+    found = communities(ordered, engine=engine, seed=seed, resolution=resolution)
+    if settle:
+        found = settled(ordered, found)
+    return Partition(p.keys, found.membership[rank], found.modularity, found.engine)
+
+
+def account_pagerank(p: Projection, accounts: AccountTable) -> PageRank:
+    """PageRank of the directed retweet projection ``p``, computed with the accounts in the
+    order of their platform ids (as ``_partition``), so it repeats to the last digit however
+    the store was loaded."""
+    rank = id_ranks(accounts, p.keys)
+    return PageRank(p.keys, pagerank(p.renumbered(rank)).values[rank])
+
+
+def _gds(store: Store, p: Projection, *, seed: int, resolution: float, ties: Ties) -> Partition:
+    if not hasattr(store, "gds"):  # only the Neo4j store carries a GDS client
+        raise TagjackError(f"--engine gds runs inside Neo4j; {store.name} cannot",
+                           hint="use --neo4j URI, or --engine leiden / louvain here")
+    from tagjack.graph.analytics.gds import gds_partition  # the GDS client loads on use
+
+    return gds_partition(store, p, seed=seed, resolution=resolution,  # type: ignore[arg-type]
+                         ties=ties)
 
 
 def account_cities(evidence: GeoEvidence) -> AccountCities:
@@ -397,15 +420,16 @@ class _Context:
 def _context(store: Store, *, engine: str = "auto", seed: int = 1, geo: bool = True) -> _Context:
     results = store.results()
     tables = _interactions(store)
+    accounts = store.accounts()
     partition = stored_partition(results)
     if partition is None:
-        undirected = community_graph(tables, DEFAULT_TIES)
-        partition = settled(undirected, _run_engine(store, undirected, engine=engine, seed=seed))
+        partition = _partition(store, community_graph(tables, DEFAULT_TIES), accounts,
+                               engine=engine, seed=seed)
     cities = stored_cities(results)
     if cities is None:
         cities = account_cities(store.geo_evidence()) if geo else AccountCities.empty()
-    return _Context(store.accounts(), tables[EdgeKind.RETWEET], _engagement(tables), partition,
-                    cities, results)
+    return _Context(accounts, tables[EdgeKind.RETWEET], _engagement(tables), partition, cities,
+                    results)
 
 
 def hijack_report(store: Store, hashtag: str, *, origin: str | None = None,
@@ -431,7 +455,7 @@ def amplifier_rows(store: Store, hashtag: str | None = None, top: int = TOP_AMPL
     retweets = _interactions(store, tag, (EdgeKind.RETWEET,))[EdgeKind.RETWEET] if tag \
         else ctx.retweets_all
     scoped = _interactions(store, tag, (EdgeKind.MENTION, EdgeKind.QUOTE))
-    ranks = pagerank(projection(retweets, directed=True))
+    ranks = account_pagerank(projection(retweets, directed=True), ctx.accounts)
     found = None
     if posts is not None:
         origin_key = _origin_key(ctx.accounts, origin) if origin else _earliest(posts)
@@ -517,7 +541,7 @@ def account_profile(store: Store, handle: str, *, top: int = 10) -> AccountProfi
         role = ctx.results.role[at] if at >= 0 else OTHER
         scope = ctx.results.meta.get("hashtag")
     else:
-        ranks = pagerank(projection(ctx.retweets_all, directed=True))
+        ranks = account_pagerank(projection(ctx.retweets_all, directed=True), ctx.accounts)
         table = amplifier_table(ctx.retweets_all, accounts, pagerank=ranks,
                                 partition=ctx.partition, cities=ctx.cities)
         pr, score, role, scope = float(ranks.of(np.array([key]))[0]), \

@@ -90,6 +90,16 @@ class Projection:
         """(m, 2) array of node index pairs, the shape igraph takes."""
         return np.column_stack((self.source, self.target))
 
+    def renumbered(self, rank: np.ndarray) -> Projection:
+        """The same graph with node i as node ``rank[i]`` (a permutation), which is also its
+        key, and the edges in order of the new numbers."""
+        s, t = rank[self.source], rank[self.target]
+        if not self.directed:
+            s, t = np.minimum(s, t), np.maximum(s, t)
+        order = np.lexsort((t, s))
+        return Projection(np.arange(self.n, dtype=np.int64), s[order], t[order],
+                          self.weight[order], self.directed)
+
     def nodes_of(self, keys: np.ndarray) -> np.ndarray:
         """Node index of each account key; -1 for keys not in the projection."""
         at = np.searchsorted(self.keys, keys)

@@ -51,7 +51,7 @@ from tagjack.graph.analytics.hijack import (
     engagers_of,
     hijack,
 )
-from tagjack.graph.analytics.influence import Amplifier, AmplifierTable, PageRank, pagerank
+from tagjack.graph.analytics.influence import Amplifier, AmplifierTable, PageRank
 from tagjack.graph.analytics.lookup import handles_of, key_of_handle, pair_codes, rows_of
 from tagjack.graph.analytics.pipeline import (
     DEFAULT_RULE,
@@ -63,6 +63,7 @@ from tagjack.graph.analytics.pipeline import (
     _roles,
     _spread,
     _tag_posts,
+    account_pagerank,
 )
 from tagjack.graph.analytics.projection import edge_union, projection
 from tagjack.graph.analytics.spread import Spread
@@ -166,7 +167,7 @@ def report_data(store: Store, hashtag: str, *, top: int = TOP_AMPLIFIERS,
     retweets = tag_retweets(posts)
     mentions = edge_union(store.edges(EdgeKind.MENTION, hashtag=tag))  # self-mentions left out
     ranks = _stored_pagerank(ctx.results) if same_tag else None
-    ranks = ranks or pagerank(projection(retweets, directed=True))
+    ranks = ranks or account_pagerank(projection(retweets, directed=True), ctx.accounts)
     table, rows = _amplifiers(retweets, mentions, ctx.accounts, ranks, ctx.partition, ctx.cities,
                               posts, found, top=top,
                               quotes=edge_union(store.edges(EdgeKind.QUOTE, hashtag=tag)))
