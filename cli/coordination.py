@@ -42,12 +42,12 @@ def coordination(
     with user_errors(), open_store(db, neo4j) as store, stages(quiet) as progress:
         progress("finding coordinated groups")
         answer = coordination_answer(store, hashtag, kind=kind, window=window,
-                                     min_weight=min_weight, alpha=alpha)
+                                     min_weight=min_weight, alpha=alpha, edges=edges)
     if as_json:
         print_json(coordination_json(answer, edges=edges))
     elif edges:
-        print_table(f"{answer.kind} network ({len(answer.edges):,} edges)", ["source", "target", "weight"],
-                    [(handle(s), handle(t), w) for s, t, w in answer.edges])
+        print_table(f"{answer.kind} network ({answer.pairs:,} edges)", ["source", "target", "weight"],
+                    [(handle(s), handle(t), w) for s, t, w in answer.edges or []])
     else:
         print_groups(answer)
 
@@ -61,7 +61,7 @@ def print_groups(a: CoordinationAnswer) -> None:
                   f"{g.median_gap_s:.1f} s", f"{g.coordinated_share:.0%}",
                   ", ".join(handle(h) for h in g.handles[:8]) + (" ..." if len(g.handles) > 8 else ""))
                  for g in a.groups])
-    out.print(f"{a.actions:,} actions; plain {a.kind} network: {len(a.edges):,} edges of weight >= "
+    out.print(f"{a.actions:,} actions; plain {a.kind} network: {a.pairs:,} edges of weight >= "
               f"{a.min_weight}; {a.coordinated_pairs:,} pairs coordinated beyond chance "
               f"(false discovery rate {a.alpha:g}) in {len(a.groups):,} groups",
               soft_wrap=True, highlight=False)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from tagjack.graph.analytics.coordination import TWEPOCH_MS, Coordination, coordination
+from tagjack.graph.analytics.lookup import handles_of
 from tagjack.graph.errors import TagjackError
 from tagjack.graph.model import PostKind, normalize_tag
 from tagjack.graph.store.base import CoordinatedTable, Results, Store
@@ -43,33 +44,37 @@ class CoordinationAnswer:
     min_weight: int
     alpha: float
     actions: int
-    edges: list[tuple[str, str, int]]  # the plain network: (handle, handle, weight)
+    pairs: int  # pairs in the plain network
+    edges: list[tuple[str, str, int]] | None  # the plain network (handle, handle, weight), if asked
     coordinated_pairs: int
     groups: list[GroupAnswer]
 
 
 def coordination_answer(store: Store, hashtag: str | None = None, *, kind: str = "co_retweet",
                         window: float = 60, min_weight: int = 2, alpha: float = 0.001,
-                        write: bool = True) -> CoordinationAnswer:
-    """Co-action network and coordinated groups of ``kind``; written back when ``write``."""
+                        write: bool = True, edges: bool = False) -> CoordinationAnswer:
+    """Co-action network and coordinated groups of ``kind``; written back when ``write``; with
+    ``edges``, the network's edges by handle (millions of pairs on a large set: only when shown)."""
     if kind not in KINDS:
         raise TagjackError(f"unknown co-action kind {kind!r}", hint=f"use one of {', '.join(KINDS)}")
     tag = normalize_tag(hashtag) if hashtag else None
     actions = store.actions(KINDS[kind], hashtag=tag)
     found = coordination(actions, window=window, min_weight=min_weight, alpha=alpha)
-    accounts = store.accounts()
-    handle = dict(zip(accounts.keys.tolist(),
-                      (h or i for h, i in zip(accounts.handles, accounts.ids, strict=True)),
-                      strict=True))
     if write:
         store.write_coordinated(kind, coordinated_pairs(found, kind))
     net = found.network
+    shown = np.concatenate([net.source, net.target] if edges else
+                           [np.array(g.members, dtype=np.int64) for g in found.groups] or
+                           [np.empty(0, dtype=np.int64)])
+    keys = np.unique(shown)
+    handle = dict(zip(keys.tolist(), handles_of(store.accounts(), keys), strict=True))
     results = store.results()
     return CoordinationAnswer(
         kind=kind, hashtag=tag, window=window, min_weight=min_weight, alpha=alpha,
-        actions=len(actions),
+        actions=len(actions), pairs=len(net),
         edges=[(handle[s], handle[t], w) for s, t, w in zip(
-            net.source.tolist(), net.target.tolist(), net.weight.tolist(), strict=True)],
+            net.source.tolist(), net.target.tolist(), net.weight.tolist(), strict=True)]
+        if edges else None,
         coordinated_pairs=int(sum(g.pairs for g in found.groups)),
         groups=[_group_answer(g, handle, results) for g in found.groups])
 
@@ -131,11 +136,11 @@ def partners_text(found: tuple[int, int] | None) -> str | None:
 def coordination_json(a: CoordinationAnswer, *, edges: bool = False) -> dict:
     """``tagjack coordination --json``; with ``edges``, the network itself."""
     if edges:
-        return {"edges": [{"source": s, "target": t, "weight": w} for s, t, w in a.edges]}
+        return {"edges": [{"source": s, "target": t, "weight": w} for s, t, w in a.edges or []]}
     return {
         "kind": a.kind, "hashtag": "#" + a.hashtag if a.hashtag else None, "window": a.window,
         "min_weight": a.min_weight, "alpha": a.alpha, "actions": a.actions,
-        "edges": len(a.edges), "coordinated_pairs": a.coordinated_pairs,
+        "edges": a.pairs, "coordinated_pairs": a.coordinated_pairs,
         "groups": [{"group": g.id, "accounts": g.handles, "size": len(g.handles),
                     "community": g.community, "role": g.role, "p_value": g.p_value,
                     "z": round(g.z, 2), "posts_together": g.posts_together,

@@ -690,7 +690,7 @@ def _coordination_table(c: CoordinationAnswer) -> dict:
                   "; ".join(f"{p['post_id']} ({p['members']} members, {p['first_at']})"
                             for p in g.posts[:3])] for g in c.groups[:TABLE_ROWS]],
         "note": f"{c.actions:,} retweets in the tag; the plain co-retweet network has "
-                f"{len(c.edges):,} pairs of weight >= {c.min_weight} (within {c.window:g} s); "
+                f"{c.pairs:,} pairs of weight >= {c.min_weight} (within {c.window:g} s); "
                 f"{c.coordinated_pairs:,} are coordinated beyond chance."}
 
 

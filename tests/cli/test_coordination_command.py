@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 
 import pytest
 from tagjack.cli.app import app
+from tagjack.graph.analytics.coordinated import coordination_json
+from tagjack.graph.outputs.report import report_data
 from tagjack.graph.simulation.scenario import Scenario
 from tagjack.graph.simulation.simulate import simulate
+from tagjack.graph.store.sqlite import SqliteStore
 from typer.testing import CliRunner
 
 pytestmark = pytest.mark.slow
@@ -27,6 +31,26 @@ def case(tmp_path_factory):
     assert run("load", str(folder / "sim" / "tweets.jsonl"), "--db", db, "-q").exit_code == 0
     assert run("analyze", "--db", db, "--hashtag", "#MyNYPD", "-q").exit_code == 0
     return db, truth, folder
+
+
+def test_the_report_shows_the_groups_the_command_finds_stored_or_not(case, tmp_path):
+    """The report finds the groups itself, without the edge list it never shows: the same
+    section before `tagjack coordination` stored its pairs and after, and the command's groups."""
+    db, truth, _ = case
+    with sqlite3.connect(db) as source, sqlite3.connect(tmp_path / "copy.db") as copy:
+        source.backup(copy)
+    with SqliteStore(tmp_path / "copy.db") as store:
+        assert not store.coordinated().kind  # this test runs first: nothing stored yet
+        before = report_data(store, "#MyNYPD").coordination
+    command = run("coordination", "--db", str(tmp_path / "copy.db"), "--hashtag", "#MyNYPD",
+                  "--json", "-q")
+    assert command.exit_code == 0, command.output
+    with SqliteStore(tmp_path / "copy.db") as store:
+        assert store.coordinated().kind
+        after = report_data(store, "#MyNYPD").coordination
+    assert before == after and before.edges is None
+    assert coordination_json(before) == json.loads(command.stdout)
+    assert {h for g in before.groups for h in g.handles} == set(truth["coordinated"])
 
 
 def test_groups_as_json_name_the_planted_accounts_and_their_hijack_role(case):
