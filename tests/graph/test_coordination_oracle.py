@@ -1,24 +1,27 @@
 """tagjack's co-retweet network equals coordination-network-toolkit 1.5.2's, edge for edge.
 
-The toolkit is run for real (`compute_networks DB preprocess --format twitter_json FILE`, then
-`compute_networks DB compute co_retweet --time_window W --min_edge_weight K --output_file
-G.graphml`; its CSV output is broken in 1.5.2) on the real sets of tests/data and on a
-simulated set. Both tools read the same file, holding only the lines the toolkit can parse.
-The toolkit's network is directed; each undirected pair gets the larger of its directions.
+The toolkit is run for real, through the functions its command line calls
+(`compute_networks DB preprocess --format twitter_json FILE`, then `compute_networks DB compute
+co_retweet --time_window W --min_edge_weight K --n_cpus 1 --output_file G.graphml`, with that
+command's defaults; its CSV output is broken in 1.5.2), in this process rather than in 30
+interpreters, on the real sets of tests/data and on a simulated set. Both tools read the same
+file, holding only the lines the toolkit can parse. The toolkit's network is directed; each
+undirected pair gets the larger of its directions.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import networkx as nx
 import pytest
+from coordination_network_toolkit.compute_networks import compute_co_retweet_parallel
+from coordination_network_toolkit.output import write_output
 from coordination_network_toolkit.preprocess import (
     preprocess_twitter_json_data,
+    preprocess_twitter_json_files,
     preprocess_twitter_v2_json_data,
 )
 from tagjack.graph.analytics.coordination import co_action_edges
@@ -29,7 +32,6 @@ from tagjack.graph.simulation.simulate import simulate
 from tagjack.graph.store.sqlite import SqliteStore
 
 DATA = Path(__file__).parent.parent / "data"
-TOOL = Path(sys.executable).with_name("compute_networks")
 # (window s, min weight): short windows as in coordination studies, long ones so that the
 # small real sets have edges with weights above 1 and both directions differing.
 # v1-sample500 is left out: no post in it is retweeted twice, so it has no co-retweets.
@@ -73,9 +75,9 @@ def feed(lines: list[str], v2: bool, out: Path) -> Path:
 
 def toolkit_edges(db: Path, window: int, min_weight: int, work: Path) -> dict[tuple[str, str], int]:
     graphml = work / f"toolkit-{window}-{min_weight}.graphml"
-    subprocess.run([str(TOOL), str(db), "compute", "co_retweet", "--time_window", str(window),
-                    "--min_edge_weight", str(min_weight), "--n_cpus", "1", "--output_file",
-                    str(graphml)], check=True, capture_output=True, cwd=work)
+    compute_co_retweet_parallel(str(db), window, n_threads=1, min_edge_weight=min_weight)
+    write_output(str(db), "co_retweet", str(graphml), output_type="graphml", loops=False,
+                 n_messages=10)
     out: dict[tuple[str, str], int] = {}
     for u, v, data in nx.read_graphml(graphml).edges(data=True):
         key = (min(u, v), max(u, v))
@@ -99,8 +101,7 @@ def both_agree(path: Path, tmp_path: Path) -> dict[tuple[int, int], int]:
     store = SqliteStore(tmp_path / "tagjack.db")
     load_records(store, read_file(path), rejects=RejectsFile(tmp_path / "rejects.jsonl"))
     db = tmp_path / "toolkit.db"
-    subprocess.run([str(TOOL), str(db), "preprocess", "--format", "twitter_json", str(path)],
-                   check=True, capture_output=True, cwd=tmp_path)
+    preprocess_twitter_json_files(str(db), [str(path)])
     sizes = {}
     with store:
         for window, min_weight in SETTINGS:
