@@ -97,6 +97,16 @@ CREATE TABLE IF NOT EXISTS coordinated_with (
     p_value REAL NOT NULL,
     PRIMARY KEY (kind, source, target)
 ) WITHOUT ROWID;
+-- Bluesky reposts stored before their original: they take its tags when it is stored
+CREATE TABLE IF NOT EXISTS orphan_reposts (
+    ref_id TEXT NOT NULL,
+    post INTEGER NOT NULL,
+    PRIMARY KEY (ref_id, post)
+) WITHOUT ROWID;
+-- ids of deleted posts and reposts (Bluesky delete events): never stored again
+CREATE TABLE IF NOT EXISTS deleted (
+    id TEXT PRIMARY KEY
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
