@@ -43,13 +43,13 @@ COORDINATED_WITH = """CREATE TABLE IF NOT EXISTS coordinated_with (
     kind TEXT NOT NULL, source INTEGER NOT NULL, target INTEGER NOT NULL, weight INTEGER NOT NULL,
     window_s REAL NOT NULL, grp INTEGER NOT NULL, posts INTEGER NOT NULL, p_value REAL NOT NULL,
     PRIMARY KEY (kind, source, target)) WITHOUT ROWID"""  # as in sqlite_schema.sql
-ORPHAN_REPOSTS = """CREATE TABLE IF NOT EXISTS orphan_reposts (
-    ref_id TEXT NOT NULL, post INTEGER NOT NULL, PRIMARY KEY (ref_id, post)) WITHOUT ROWID"""
+REPOSTED = ("CREATE INDEX IF NOT EXISTS posts_reposted ON posts (ref_id) "
+            f"WHERE kind = {KIND_CODES[PostKind.RETWEET]} AND ref_id LIKE 'at://%'")
 DELETED = "CREATE TABLE IF NOT EXISTS deleted (id TEXT PRIMARY KEY) WITHOUT ROWID"
 # 1: quotes counted as retweets, self-interactions dropped, replies in ref_id/ref_author;
 # 2: four kinds of edge apart, self-interactions kept, replies in reply_to/reply_author;
 # 3: coordinated_with (`tagjack coordination`);
-# 4: orphan_reposts (Bluesky reposts take their originals' tags in the store), deleted
+# 4: posts_reposted (Bluesky reposts take their originals' tags in the store), deleted
 SCHEMA_VERSION = 4
 # a store of an older version is upgraded in place on open (see _upgrade)
 UPGRADES = {1: (
@@ -58,7 +58,7 @@ UPGRADES = {1: (
     f"UPDATE posts SET reply_to = ref_id, reply_author = ref_author, ref_id = NULL, "
     f"ref_author = NULL WHERE kind = {KIND_CODES[PostKind.REPLY]}",
     "DELETE FROM edges",  # made again from the posts, by kind
-), 2: (COORDINATED_WITH,), 3: (ORPHAN_REPOSTS, DELETED)}
+), 2: (COORDINATED_WITH,), 3: (REPOSTED, DELETED)}
 # the posts of one tag, as INTERACTIONS in sqlite_batch has them for all posts
 TAGGED = "FROM post_tags t JOIN posts p ON p.pk = t.post WHERE t.tag = :tag"
 TAGGED_INTERACTIONS: dict[EdgeKind, str] = {

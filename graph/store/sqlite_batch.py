@@ -15,13 +15,13 @@ Two Bluesky rules are kept here rather than in the reader, so that a file can be
 cut into slices loaded in parallel, and files loaded in any order, with the same
 result:
 
-- a repost names no hashtags: it takes its original's, when the original is
-  stored; a repost stored before its original waits in ``orphan_reposts`` and
-  takes them when the original comes (``inherit_tags``);
+- a repost names no hashtags: it has its original's while the original is
+  stored, whichever of the two is stored first (``inherit_tags``);
 - a deletion removes the stored post it names (its tags, mentions and share of
-  the aggregated edges) and keeps the id in ``deleted``, so no later batch
-  stores that post again (``apply_deletions``). Record keys are never reused, so
-  a delete is final, whichever of the two events a load meets first.
+  the aggregated edges, and the tags its reposts had from it) and keeps the id in
+  ``deleted``, so no later batch stores that post again (``apply_deletions``).
+  Record keys are never reused, so a delete is final, whichever of the two events
+  a load meets first: the store ends as if the post had never been stored.
 """
 
 from __future__ import annotations
@@ -99,25 +99,19 @@ SELECT p.pk, a.key FROM staged_mentions m JOIN posts p ON p.id = m.post_id
 JOIN accounts a ON a.id = m.account_id WHERE p.pk > :before
 """
 # A Bluesky repost (its original an at:// URI) takes the tags of its original (see above):
-# the new reposts whose original is stored, then those whose original is not (they wait),
-# then the waiting reposts whose original is new
+# the new reposts of stored originals, then the stored reposts of new originals, found
+# through the partial index posts_reposted (sqlite_schema.sql)
 INHERIT_TAGS = f"""
 INSERT OR IGNORE INTO post_tags (tag, post)
 SELECT t.tag, r.pk FROM posts r JOIN posts o ON o.id = r.ref_id JOIN post_tags t ON t.post = o.pk
 WHERE r.pk > :before AND r.kind = {KIND_CODES[PostKind.RETWEET]} AND r.ref_id LIKE 'at://%'
 """
-WAIT_FOR_ORIGINALS = f"""
-INSERT OR IGNORE INTO orphan_reposts (ref_id, post)
-SELECT r.ref_id, r.pk FROM posts r
-WHERE r.pk > :before AND r.kind = {KIND_CODES[PostKind.RETWEET]} AND r.ref_id LIKE 'at://%'
-    AND NOT EXISTS (SELECT 1 FROM posts o WHERE o.id = r.ref_id)
-"""
-ADOPT_ORPHANS = """
+GIVE_TAGS = f"""
 INSERT OR IGNORE INTO post_tags (tag, post)
-SELECT t.tag, w.post FROM posts o JOIN orphan_reposts w ON w.ref_id = o.id
-JOIN post_tags t ON t.post = o.pk WHERE o.pk > :before
+SELECT t.tag, r.pk FROM posts o JOIN post_tags t ON t.post = o.pk
+JOIN posts r ON r.ref_id = o.id AND r.kind = {KIND_CODES[PostKind.RETWEET]} AND r.ref_id LIKE 'at://%'
+WHERE o.pk > :before AND r.pk <= :before
 """
-ADOPTED = "DELETE FROM orphan_reposts WHERE ref_id IN (SELECT id FROM posts WHERE pk > :before)"
 # Deletions: tombstones first (so no post of this batch they name is stored), then the
 # stored posts they name are taken out, with their share of the aggregated edges
 TOMBSTONES = "INSERT OR IGNORE INTO deleted (id) SELECT id FROM staged_deleted"
@@ -176,8 +170,11 @@ REMOVE_DOOMED = (
        AND e.source = doomed_edges.source AND e.target = doomed_edges.target
        AND (e.first_at = doomed_edges.first_at OR e.last_at = doomed_edges.last_at))""",
     "DELETE FROM post_tags WHERE post IN (SELECT pk FROM doomed)",
+    # the tags the reposts of a deleted post had from it
+    f"""DELETE FROM post_tags WHERE post IN (SELECT r.pk FROM doomed d JOIN posts o ON o.pk = d.pk
+       JOIN posts r ON r.ref_id = o.id AND r.kind = {KIND_CODES[PostKind.RETWEET]}
+       AND r.ref_id LIKE 'at://%')""",
     "DELETE FROM post_mentions WHERE post IN (SELECT pk FROM doomed)",
-    "DELETE FROM orphan_reposts WHERE post IN (SELECT pk FROM doomed)",
     "DELETE FROM posts WHERE pk IN (SELECT pk FROM doomed)",
 )
 RETIME_EDGES = {kind: f"""
@@ -282,12 +279,8 @@ def add_interactions(db: sqlite3.Connection, before: int) -> None:
 def inherit_tags(db: sqlite3.Connection, before: int) -> None:
     """Give the Bluesky reposts their originals' tags, for the posts with pk > ``before``:
     new reposts of stored originals, and stored reposts of new originals. Idempotent."""
-    params = {"before": before}
-    if _top(db, "SELECT EXISTS (SELECT 1 FROM orphan_reposts)"):
-        db.execute(ADOPT_ORPHANS, params)
-        db.execute(ADOPTED, params)
-    db.execute(INHERIT_TAGS, params)
-    db.execute(WAIT_FOR_ORIGINALS, params)
+    db.execute(INHERIT_TAGS, {"before": before})
+    db.execute(GIVE_TAGS, {"before": before})
 
 
 def apply_deletions(db: sqlite3.Connection) -> int:
