@@ -82,7 +82,7 @@ SELECT s.id, a.key, s.created_at, s.kind, s.text, s.lang, s.ref_id, r.key, s.rep
 FROM staged_posts s JOIN accounts a ON a.id = s.author_id
 LEFT JOIN accounts r ON r.id = s.ref_author_id
 LEFT JOIN accounts y ON y.id = s.reply_author_id
-WHERE s.id NOT IN (SELECT id FROM deleted) ORDER BY s.seq
+WHERE NOT EXISTS (SELECT 1 FROM deleted d WHERE d.id = s.id) ORDER BY s.seq
 """
 MERGE_PLACES = """
 INSERT OR IGNORE INTO places (id, full_name, country_code, lat, lon)
