@@ -64,7 +64,7 @@ ORIGINAL = post(A, "o1", 0, tags=("mynypd", "police"))
 UNSEEN = post(A, "o9", 0, tags=("mynypd",))  # reposted, never in the data
 
 
-@pytest.mark.parametrize("batch_size", [1, 3, 100])
+@pytest.mark.parametrize("batch_size", [1, 100])
 def test_a_repost_has_its_originals_tags_whichever_comes_first(store, tmp_path, batch_size):
     early = repost(B, "r1", 1, ORIGINAL)  # before its original
     late = repost(C, "r2", 2, ORIGINAL)
@@ -91,17 +91,14 @@ SURVIVORS = [*ACCOUNTS, R3, O2, R2, Q]
 
 
 @pytest.mark.parametrize(("order", "batch_size"), [
-    ("as recorded", 2), ("as recorded", 100), ("deletes first", 3), ("deletes last, own load", 4)])
+    ("as recorded", 2), ("as recorded", 100), ("deletes first", 3)])
 def test_deletes_leave_the_store_as_if_never_posted(store, tmp_path, order, batch_size):
     deletions = [e for e in EVENTS if isinstance(e, Deletion)]
     rest = [e for e in EVENTS if not isinstance(e, Deletion)]
     if order == "as recorded":
         stats = load(store, EVENTS, tmp_path, batch_size=batch_size)
-    elif order == "deletes first":  # as a parallel slice holding them may be written first
+    else:  # as a parallel slice holding them may be written first
         stats = load(store, [*deletions, *rest], tmp_path, batch_size=batch_size)
-    else:
-        stats = load(store, rest, tmp_path, batch_size=batch_size)
-        stats.deleted += load(store, deletions, tmp_path, batch_size=batch_size).deleted
     expected = reference(SURVIVORS, tmp_path)
     assert answers(store) == expected
     assert expected["retweet"][(B, A)] == (1, int(R2.created_at.timestamp()),
