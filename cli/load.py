@@ -66,12 +66,14 @@ def _progress(quiet: bool) -> Progress:
 
 def _render(stats: LoadStats, *, as_json: bool) -> None:
     doc = {"posts": stats.posts, "accounts": stats.accounts, "edges": stats.edges,
-           "rejected": stats.rejected, "rejects_file": stats.rejects_file,
+           "deleted": stats.deleted, "rejected": stats.rejected, "rejects_file": stats.rejects_file,
            "seconds": round(stats.seconds, 3)}
     if as_json:
         print_json(doc)
         return
-    print_table("load", ["new posts", "new accounts", "new interactions", "rejected", "seconds"],
-                [(stats.posts, stats.accounts, stats.edges, stats.rejected, round(stats.seconds, 1))])
+    print_table("load", ["new posts", "new accounts", "new interactions", "deleted posts",
+                         "rejected", "seconds"],
+                [(stats.posts, stats.accounts, stats.edges, stats.deleted, stats.rejected,
+                  round(stats.seconds, 1))])
     if stats.rejected:
         err.print(f"{stats.rejected:,} rejected records written to {stats.rejects_file}")

@@ -7,6 +7,7 @@ CREATE CONSTRAINT city_id IF NOT EXISTS FOR (c:City) REQUIRE c.id IS UNIQUE;
 CREATE CONSTRAINT community_run_id IF NOT EXISTS FOR (c:Community) REQUIRE (c.run, c.id) IS UNIQUE;
 CREATE CONSTRAINT run_id IF NOT EXISTS FOR (r:Run) REQUIRE r.id IS UNIQUE;
 CREATE CONSTRAINT schema_id IF NOT EXISTS FOR (s:Schema) REQUIRE s.id IS UNIQUE;
+CREATE CONSTRAINT deleted_id IF NOT EXISTS FOR (d:Deleted) REQUIRE d.id IS UNIQUE;
 // Stored posts have created_at (a post known only as a retweet's target has none):
 // counts and time-ordered reads go through this index.
 CREATE INDEX post_created_at IF NOT EXISTS FOR (p:Post) ON (p.created_at);

@@ -129,6 +129,17 @@ class AccountEdge:
 
 
 @dataclass(frozen=True, slots=True)
+class Deletion:
+    """A post or repost its author deleted (a Bluesky ``delete`` commit), by id.
+
+    The store removes the post, with its tags, mentions and share of the aggregated
+    edges, and keeps the id, so no later load, reload or parallel slice stores it again.
+    """
+
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
 class City:
     id: str  # GeoNames id
     name: str
@@ -147,4 +158,4 @@ class Reject:
     raw: str = field(default="", repr=False)  # at most a few hundred characters
 
 
-Record = Account | Post | AccountEdge
+Record = Account | Post | AccountEdge | Deletion

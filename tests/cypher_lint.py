@@ -52,6 +52,8 @@ NODE_PROPERTIES: dict[str, tuple[str, ...]] = {
     "Run": ("id", "meta"),
     # the version of the graph model the database holds (an older tagjack's data has none)
     "Schema": ("id", "version"),
+    # the id of a deleted post or repost (a Bluesky delete event): never stored again
+    "Deleted": ("id",),
 }
 
 # type: (from label, to label, properties)

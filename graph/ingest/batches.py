@@ -12,7 +12,7 @@ from typing import IO
 
 import orjson
 from tagjack.graph.errors import StrictReject, TagjackError, WriteFailed
-from tagjack.graph.model import Account, AccountEdge, Post, Record, Reject
+from tagjack.graph.model import Account, AccountEdge, Deletion, Post, Record, Reject
 from tagjack.graph.store.base import Batch, Store
 
 DEFAULT_BATCH_SIZE = 5_000
@@ -23,6 +23,7 @@ class LoadStats:
     posts: int = 0
     accounts: int = 0
     edges: int = 0
+    deleted: int = 0  # stored posts removed by deletions
     rejected: int = 0
     rejects_file: str | None = None
     seconds: float = 0.0
@@ -125,7 +126,8 @@ def _load(store: Store, records: Iterable[Record | Reject], *, rejects: RejectsF
 
 
 def _lists(batch: Batch) -> dict[type, list]:
-    return {Post: batch.posts, Account: batch.accounts, AccountEdge: batch.edges}
+    return {Post: batch.posts, Account: batch.accounts, AccountEdge: batch.edges,
+            Deletion: batch.deletions}
 
 
 def _flush(store: Store, batch: Batch, stats: LoadStats, number: int) -> None:
@@ -137,6 +139,7 @@ def _flush(store: Store, batch: Batch, stats: LoadStats, number: int) -> None:
     stats.posts += counts.posts
     stats.accounts += counts.accounts
     stats.edges += counts.edges
+    stats.deleted += counts.deleted
 
 
 def _described(batch: Batch) -> str:

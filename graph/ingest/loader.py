@@ -22,6 +22,7 @@ from pathlib import Path
 
 from tagjack.graph.errors import TagjackError
 from tagjack.graph.ingest.batches import DEFAULT_BATCH_SIZE, LoadStats, RejectsFile, load_records
+from tagjack.graph.ingest.readers.bluesky import parse_bluesky_stream
 from tagjack.graph.ingest.readers.common import READ_BUFFER
 from tagjack.graph.ingest.readers.detect import detect_file, is_json_lines, read_file
 from tagjack.graph.ingest.readers.v1 import parse_v1_stream
@@ -30,7 +31,9 @@ from tagjack.graph.model import Record, Reject
 from tagjack.graph.store.base import Store
 from tagjack.graph.store.sqlite import SqliteStore
 
-SLICEABLE = {"v1": parse_v1_stream, "v2": parse_v2_stream}
+# formats whose records do not depend on lines read before them (a Bluesky repost's tags are
+# given by the store: see store/sqlite_batch)
+SLICEABLE = {"v1": parse_v1_stream, "v2": parse_v2_stream, "bluesky": parse_bluesky_stream}
 MIN_SLICE_BYTES = 32 * 1024 * 1024
 # Records per SQLite transaction. Each commit rewrites every page it touched to the WAL,
 # and retweet edges and accounts touch pages all over their tables: at 5,000 records a
@@ -216,6 +219,7 @@ def _add(total: LoadStats, part: LoadStats) -> None:
     total.posts += part.posts
     total.accounts += part.accounts
     total.edges += part.edges
+    total.deleted += part.deleted
 
 
 def _copy_rejects(part: Path, into: RejectsFile, stats: LoadStats) -> None:

@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 import numpy as np
-from tagjack.graph.model import Account, AccountEdge, EdgeKind, Place, Post, PostKind
+from tagjack.graph.model import Account, AccountEdge, Deletion, EdgeKind, Place, Post, PostKind
 
 KIND_CODES: dict[PostKind, int] = {
     PostKind.ORIGINAL: 0,
@@ -31,9 +31,10 @@ class Batch:
     accounts: list[Account] = field(default_factory=list)
     posts: list[Post] = field(default_factory=list)
     edges: list[AccountEdge] = field(default_factory=list)
+    deletions: list[Deletion] = field(default_factory=list)  # applied after the posts
 
     def __len__(self) -> int:
-        return len(self.accounts) + len(self.posts) + len(self.edges)
+        return len(self.accounts) + len(self.posts) + len(self.edges) + len(self.deletions)
 
     def referenced_ids(self) -> Iterator[str]:
         """Ids of the accounts the posts and edges refer to (with repeats)."""
@@ -51,11 +52,13 @@ class Batch:
 
 @dataclass(slots=True)
 class BatchCounts:
-    """What one batch added: new posts, new accounts, new edge interactions."""
+    """What one batch added: new posts, new accounts, new edge interactions; and the stored
+    posts its deletions removed."""
 
     posts: int = 0
     accounts: int = 0
     edges: int = 0
+    deleted: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,7 +64,14 @@ from tagjack.graph.store.base import (
     coordinated_table,
     iter_chunks,
 )
-from tagjack.graph.store.neo4j_batch import BatchPlan, given_edge_row, interaction_rows, post_row, row_hash
+from tagjack.graph.store.neo4j_batch import (
+    BatchPlan,
+    doomed_pairs,
+    given_edge_row,
+    interaction_rows,
+    post_row,
+    row_hash,
+)
 from tagjack.graph.store.neo4j_connect import Credentials, connect, first_line, public_uri, translated
 from tagjack.graph.store.queries import QUERIES, Rows, iso_utc
 
@@ -108,7 +115,10 @@ STORE_STATEMENT_PARAMS: dict[str, frozenset[str]] = {
         "accounts", "posts", "new_posts", "retweets", "quotes", "replies_to",
         *EDGE_TYPES.values(), *(f"given_{n}" for n in EDGE_TYPES.values()))},
     "load/schema_version": frozenset({"version"}),
-    "load/post_states": frozenset({"ids"}),
+    **{f"load/{n}": frozenset({"ids"}) for n in (
+        "post_states", "tombstones", "tombstoned", "doomed_posts", "remove_posts", "drop_stubs",
+        "inherited_tags")},
+    **{f"load/recount_{n}": ROWS for n in EDGE_TYPES.values()},
     "load/hashtags": frozenset({"tags"}),
     **{f"read/{n}": NO_PARAMS for n in (
         "status", "schema_version", "account_ids", "accounts", *EDGE_TYPES.values(), "posts",
@@ -242,14 +252,41 @@ class Neo4jStore:
         """One attempt at a batch; the driver may call it again after a rollback."""
         counts = BatchCounts()
         self._run(tx, "load/schema_version", version=SCHEMA_VERSION).consume()
+        self._run_ids(tx, "load/tombstones", plan.deletions)
         counts.accounts = self._upsert_accounts(tx, plan.accounts)
-        new_ids = self._upsert_posts(tx, plan.posts)
+        deleted = self._tombstoned(tx, plan.posts)
+        new_ids = self._upsert_posts(tx, [p for p in plan.posts if p.id not in deleted])
         new = [p for p in plan.posts if p.id in new_ids]
         counts.posts = len(new)
         self._upsert_references(tx, new)
         counts.edges = self._add_interactions(tx, new)
         counts.edges += self._upsert_given_edges(tx, plan.edges)
+        self._run_ids(tx, "load/inherited_tags", [p.id for p in new if p.id.startswith("at://")])
+        counts.deleted = self._remove_posts(tx, plan.deletions)
         return counts
+
+    def _tombstoned(self, tx: ManagedTransaction, posts: list[Post]) -> set[str]:
+        """The ids of ``posts`` deleted before (only Bluesky posts can be)."""
+        found: set[str] = set()
+        for chunk in iter_chunks([p.id for p in posts if p.id.startswith("at://")], self.batch_size):
+            found.update(r[0] for r in self._run(tx, "load/tombstoned", ids=chunk))
+        return found
+
+    def _remove_posts(self, tx: ManagedTransaction, ids: list[str]) -> int:
+        """Remove the stored posts of ``ids``; the edges they counted in are counted again."""
+        doomed = [record.data() for chunk in iter_chunks(ids, self.batch_size)
+                  for record in self._run(tx, "load/doomed_posts", ids=chunk)]
+        if not doomed:
+            return 0
+        self._run_ids(tx, "load/remove_posts", [d["id"] for d in doomed])
+        self._run_ids(tx, "load/drop_stubs", sorted({r for d in doomed for r in d["ref_ids"]}))
+        for kind, rows in doomed_pairs(doomed).items():
+            self._run_chunked(tx, f"load/recount_{EDGE_TYPES[kind]}", rows)
+        return len(doomed)
+
+    def _run_ids(self, tx: ManagedTransaction, name: str, ids: list[str]) -> None:
+        for chunk in iter_chunks(ids, self.batch_size):
+            self._run(tx, name, ids=chunk).consume()
 
     def _upsert_accounts(self, tx: ManagedTransaction, rows: list[dict]) -> int:
         return sum(self._run(tx, "load/accounts", rows=chunk).consume().counters.nodes_created

@@ -19,6 +19,7 @@ class BatchPlan:
     accounts: list[dict]
     posts: list[Post]
     edges: list[AccountEdge]
+    deletions: list[str]  # ids of deleted posts, unique, sorted
 
     @classmethod
     def of(cls, batch: Batch, *, written: Mapping[str, int] | None = None) -> BatchPlan:
@@ -26,7 +27,8 @@ class BatchPlan:
         ids it wrote, are left out (an account repeats in every tweet it posts)."""
         posts = list({p.id: p for p in batch.posts}.values())
         edges = list({(e.kind, e.source_id, e.target_id): e for e in batch.edges}.values())
-        return cls(_account_rows(batch, written or {}), posts, edges)
+        return cls(_account_rows(batch, written or {}), posts, edges,
+                   sorted({d.id for d in batch.deletions}))
 
 
 def row_hash(row: dict) -> int:
@@ -84,6 +86,23 @@ def interaction_rows(posts: Iterable[Post]) -> dict[EdgeKind, list[dict]]:
         out[kind].append({"source_id": source, "target_id": target, "count": count,
                           "first_at": first, "last_at": last})
     return out
+
+
+def doomed_pairs(doomed: Iterable[Mapping]) -> dict[EdgeKind, list[dict]]:
+    """The account pairs, per kind, whose edges count the posts of ``doomed`` (rows of
+    ``load/doomed_posts``), sorted: the edges to count again once those posts are gone."""
+    pairs: dict[EdgeKind, set[tuple[str, str]]] = {kind: set() for kind in EdgeKind}
+    for d in doomed:
+        source = d["author_id"]
+        if d["kind"] == PostKind.RETWEET.value and d["ref_author_id"]:
+            pairs[EdgeKind.RETWEET].add((source, d["ref_author_id"]))
+        elif d["kind"] == PostKind.QUOTE.value and d["ref_author_id"]:
+            pairs[EdgeKind.QUOTE].add((source, d["ref_author_id"]))
+        if d["reply_to_author_id"]:
+            pairs[EdgeKind.REPLY].add((source, d["reply_to_author_id"]))
+        pairs[EdgeKind.MENTION].update((source, m) for m in d["mention_ids"])
+    return {kind: [{"source_id": s, "target_id": t} for s, t in sorted(found)]
+            for kind, found in pairs.items() if found}
 
 
 def given_edge_row(e: AccountEdge) -> dict:

@@ -35,7 +35,7 @@ from tagjack.graph.store.base import (
     coordinated_table,
     iter_chunks,
 )
-from tagjack.graph.store.sqlite_batch import add_interactions, clear, merge, stage
+from tagjack.graph.store.sqlite_batch import add_interactions, clear, inherit_tags, merge, stage
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +43,14 @@ COORDINATED_WITH = """CREATE TABLE IF NOT EXISTS coordinated_with (
     kind TEXT NOT NULL, source INTEGER NOT NULL, target INTEGER NOT NULL, weight INTEGER NOT NULL,
     window_s REAL NOT NULL, grp INTEGER NOT NULL, posts INTEGER NOT NULL, p_value REAL NOT NULL,
     PRIMARY KEY (kind, source, target)) WITHOUT ROWID"""  # as in sqlite_schema.sql
+REPOSTED = ("CREATE INDEX IF NOT EXISTS posts_reposted ON posts (ref_id) "
+            f"WHERE kind = {KIND_CODES[PostKind.RETWEET]} AND ref_id LIKE 'at://%'")
+DELETED = "CREATE TABLE IF NOT EXISTS deleted (id TEXT PRIMARY KEY) WITHOUT ROWID"
 # 1: quotes counted as retweets, self-interactions dropped, replies in ref_id/ref_author;
 # 2: four kinds of edge apart, self-interactions kept, replies in reply_to/reply_author;
-# 3: coordinated_with (`tagjack coordination`)
-SCHEMA_VERSION = 3
+# 3: coordinated_with (`tagjack coordination`);
+# 4: posts_reposted (Bluesky reposts take their originals' tags in the store), deleted
+SCHEMA_VERSION = 4
 # a store of an older version is upgraded in place on open (see _upgrade)
 UPGRADES = {1: (
     "ALTER TABLE posts ADD COLUMN reply_to TEXT",
@@ -54,7 +58,7 @@ UPGRADES = {1: (
     f"UPDATE posts SET reply_to = ref_id, reply_author = ref_author, ref_id = NULL, "
     f"ref_author = NULL WHERE kind = {KIND_CODES[PostKind.REPLY]}",
     "DELETE FROM edges",  # made again from the posts, by kind
-), 2: (COORDINATED_WITH,)}
+), 2: (COORDINATED_WITH,), 3: (REPOSTED, DELETED)}
 # the posts of one tag, as INTERACTIONS in sqlite_batch has them for all posts
 TAGGED = "FROM post_tags t JOIN posts p ON p.pk = t.post WHERE t.tag = :tag"
 TAGGED_INTERACTIONS: dict[EdgeKind, str] = {
@@ -173,18 +177,22 @@ class SqliteStore:
         Version 1 counted quotes as retweets and dropped self-interactions: the aggregated
         edges are made again from the stored posts, each kind apart. Version 1 kept one
         reference per post, so a quote that also replied counts as a quote only; loading
-        its files again into a new store gets the reply too.
+        its files again into a new store gets the reply too. Before version 4 a Bluesky
+        repost had its original's tags only when its reader had met the original first:
+        every stored repost gets them now.
         """
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]  # another opener may have
+            version = start = db.execute("PRAGMA user_version").fetchone()[0]  # another opener may have
             while version in UPGRADES:
                 for sql in UPGRADES[version]:
                     db.execute(sql)
                 version += 1
             if version == SCHEMA_VERSION:
-                add_interactions(db, 0)
+                if start == 1:  # its edges were deleted above
+                    add_interactions(db, 0)
+                inherit_tags(db, 0)
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("COMMIT")
         except BaseException:
@@ -202,7 +210,7 @@ class SqliteStore:
             written = stage(db, batch, self._written)  # before the lock: see sqlite_batch
             with self._turns:
                 db.execute("BEGIN IMMEDIATE")
-                counts = merge(db)
+                counts = merge(db, deletions=bool(batch.deletions))
                 db.execute("COMMIT")
             self._written.update(written)
         except BaseException as exc:

@@ -10,6 +10,18 @@ the store are aggregated into edges, all inside SQLite.
 
 New posts are exactly those with a ``pk`` above the largest before the merge:
 ``pk`` is the rowid, and a post already stored is ignored, not inserted.
+
+Two Bluesky rules are kept here rather than in the reader, so that a file can be
+cut into slices loaded in parallel, and files loaded in any order, with the same
+result:
+
+- a repost names no hashtags: it has its original's while the original is
+  stored, whichever of the two is stored first (``inherit_tags``);
+- a deletion removes the stored post it names (its tags, mentions and share of
+  the aggregated edges, and the tags its reposts had from it) and keeps the id in
+  ``deleted``, so no later batch stores that post again (``apply_deletions``).
+  Record keys are never reused, so a delete is final, whichever of the two events
+  a load meets first: the store ends as if the post had never been stored.
 """
 
 from __future__ import annotations
@@ -39,9 +51,14 @@ STAGING = (
     "country_code TEXT, lat REAL, lon REAL)",
     "CREATE TEMP TABLE IF NOT EXISTS staged_given (kind TEXT, source_id TEXT, target_id TEXT, "
     "count INTEGER, first_at INTEGER, last_at INTEGER)",
+    "CREATE TEMP TABLE IF NOT EXISTS staged_deleted (id TEXT PRIMARY KEY) WITHOUT ROWID",
+    "CREATE TEMP TABLE IF NOT EXISTS doomed (pk INTEGER PRIMARY KEY)",
+    "CREATE TEMP TABLE IF NOT EXISTS doomed_edges (kind TEXT, source INTEGER, target INTEGER, "
+    "count INTEGER, first_at INTEGER, last_at INTEGER, PRIMARY KEY (kind, source, target))",
 )
 CLEAR = ("DELETE FROM staged_accounts", "DELETE FROM staged_posts", "DELETE FROM staged_tags",
-         "DELETE FROM staged_mentions", "DELETE FROM staged_places", "DELETE FROM staged_given")
+         "DELETE FROM staged_mentions", "DELETE FROM staged_places", "DELETE FROM staged_given",
+         "DELETE FROM staged_deleted", "DELETE FROM doomed", "DELETE FROM doomed_edges")
 
 # an account seen again merges with what is stored (see merge_account); a row the merge
 # would not change is not rewritten
@@ -65,7 +82,7 @@ SELECT s.id, a.key, s.created_at, s.kind, s.text, s.lang, s.ref_id, r.key, s.rep
 FROM staged_posts s JOIN accounts a ON a.id = s.author_id
 LEFT JOIN accounts r ON r.id = s.ref_author_id
 LEFT JOIN accounts y ON y.id = s.reply_author_id
-WHERE true ORDER BY s.seq
+WHERE NOT EXISTS (SELECT 1 FROM deleted d WHERE d.id = s.id) ORDER BY s.seq
 """
 MERGE_PLACES = """
 INSERT OR IGNORE INTO places (id, full_name, country_code, lat, lon)
@@ -81,6 +98,24 @@ INSERT OR IGNORE INTO post_mentions (post, account)
 SELECT p.pk, a.key FROM staged_mentions m JOIN posts p ON p.id = m.post_id
 JOIN accounts a ON a.id = m.account_id WHERE p.pk > :before
 """
+# A Bluesky repost (its original an at:// URI) takes the tags of its original (see above):
+# the new reposts of stored originals, then the stored reposts of new originals, found
+# through the partial index posts_reposted (sqlite_schema.sql)
+INHERIT_TAGS = f"""
+INSERT OR IGNORE INTO post_tags (tag, post)
+SELECT t.tag, r.pk FROM posts r JOIN posts o ON o.id = r.ref_id JOIN post_tags t ON t.post = o.pk
+WHERE r.pk > :before AND r.kind = {KIND_CODES[PostKind.RETWEET]} AND r.ref_id LIKE 'at://%'
+"""
+GIVE_TAGS = f"""
+INSERT OR IGNORE INTO post_tags (tag, post)
+SELECT t.tag, r.pk FROM posts o JOIN post_tags t ON t.post = o.pk
+JOIN posts r ON r.ref_id = o.id AND r.kind = {KIND_CODES[PostKind.RETWEET]} AND r.ref_id LIKE 'at://%'
+WHERE o.pk > :before AND r.pk <= :before
+"""
+# Deletions: tombstones first (so no post of this batch they name is stored), then the
+# stored posts they name are taken out, with their share of the aggregated edges
+TOMBSTONES = "INSERT OR IGNORE INTO deleted (id) SELECT id FROM staged_deleted"
+DOOMED = "INSERT INTO doomed (pk) SELECT p.pk FROM staged_deleted d JOIN posts p ON p.id = d.id"
 # The interactions of posts, one query per kind: (source, target, created_at) rows of the
 # posts with pk > :before (0: all). Self-interactions are data: kept.
 INTERACTIONS: dict[EdgeKind, str] = {
@@ -93,6 +128,62 @@ INTERACTIONS: dict[EdgeKind, str] = {
     EdgeKind.MENTION: """SELECT p.author AS source, m.account AS target, p.created_at
         FROM post_mentions m JOIN posts p ON p.pk = m.post WHERE m.post > :before""",
 }
+# the same for the posts about to be deleted (pk in temp.doomed), and for the posts of the
+# accounts in temp.doomed_edges (the pairs whose first or last time may have gone)
+DOOMED_INTERACTIONS: dict[EdgeKind, str] = {
+    EdgeKind.RETWEET: f"""SELECT author AS source, ref_author AS target, created_at FROM posts
+        WHERE pk IN (SELECT pk FROM doomed) AND kind = {KIND_CODES[PostKind.RETWEET]}
+        AND ref_author IS NOT NULL""",
+    EdgeKind.QUOTE: f"""SELECT author AS source, ref_author AS target, created_at FROM posts
+        WHERE pk IN (SELECT pk FROM doomed) AND kind = {KIND_CODES[PostKind.QUOTE]}
+        AND ref_author IS NOT NULL""",
+    EdgeKind.REPLY: """SELECT author AS source, reply_author AS target, created_at FROM posts
+        WHERE pk IN (SELECT pk FROM doomed) AND reply_author IS NOT NULL""",
+    EdgeKind.MENTION: """SELECT p.author AS source, m.account AS target, p.created_at
+        FROM post_mentions m JOIN posts p ON p.pk = m.post WHERE m.post IN (SELECT pk FROM doomed)""",
+}
+SURVIVING_INTERACTIONS: dict[EdgeKind, str] = {
+    EdgeKind.RETWEET: f"""SELECT author AS source, ref_author AS target, created_at FROM posts
+        WHERE author IN (SELECT source FROM doomed_edges WHERE kind = 'retweet')
+        AND kind = {KIND_CODES[PostKind.RETWEET]} AND ref_author IS NOT NULL""",
+    EdgeKind.QUOTE: f"""SELECT author AS source, ref_author AS target, created_at FROM posts
+        WHERE author IN (SELECT source FROM doomed_edges WHERE kind = 'quote')
+        AND kind = {KIND_CODES[PostKind.QUOTE]} AND ref_author IS NOT NULL""",
+    EdgeKind.REPLY: """SELECT author AS source, reply_author AS target, created_at FROM posts
+        WHERE author IN (SELECT source FROM doomed_edges WHERE kind = 'reply')
+        AND reply_author IS NOT NULL""",
+    EdgeKind.MENTION: """SELECT p.author AS source, m.account AS target, p.created_at
+        FROM post_mentions m JOIN posts p ON p.pk = m.post
+        WHERE p.author IN (SELECT source FROM doomed_edges WHERE kind = 'mention')""",
+}
+DOOMED_EDGES = {kind: f"""
+INSERT INTO doomed_edges (kind, source, target, count, first_at, last_at)
+SELECT '{kind.value}', source, target, count(*), min(created_at), max(created_at)
+FROM ({sql}) GROUP BY source, target
+""" for kind, sql in DOOMED_INTERACTIONS.items()}
+REMOVE_DOOMED = (
+    """UPDATE edges SET count = edges.count - d.count FROM doomed_edges d
+       WHERE edges.kind = d.kind AND edges.source = d.source AND edges.target = d.target""",
+    "DELETE FROM edges WHERE count <= 0",
+    # only the pairs that lost their first or last interaction are timed again, below
+    """DELETE FROM doomed_edges WHERE NOT EXISTS (SELECT 1 FROM edges e WHERE e.kind = doomed_edges.kind
+       AND e.source = doomed_edges.source AND e.target = doomed_edges.target
+       AND (e.first_at = doomed_edges.first_at OR e.last_at = doomed_edges.last_at))""",
+    "DELETE FROM post_tags WHERE post IN (SELECT pk FROM doomed)",
+    # the tags the reposts of a deleted post had from it
+    f"""DELETE FROM post_tags WHERE post IN (SELECT r.pk FROM doomed d JOIN posts o ON o.pk = d.pk
+       JOIN posts r ON r.ref_id = o.id AND r.kind = {KIND_CODES[PostKind.RETWEET]}
+       AND r.ref_id LIKE 'at://%')""",
+    "DELETE FROM post_mentions WHERE post IN (SELECT pk FROM doomed)",
+    "DELETE FROM posts WHERE pk IN (SELECT pk FROM doomed)",
+)
+RETIME_EDGES = {kind: f"""
+UPDATE edges SET first_at = s.first_at, last_at = s.last_at
+FROM (SELECT source, target, min(created_at) AS first_at, max(created_at) AS last_at
+      FROM ({sql}) GROUP BY source, target) s
+WHERE edges.kind = '{kind.value}' AND edges.source = s.source AND edges.target = s.target
+    AND (edges.kind, edges.source, edges.target) IN (SELECT kind, source, target FROM doomed_edges)
+""" for kind, sql in SURVIVING_INTERACTIONS.items()}
 # the interactions of the posts new to the store, added to the aggregated edges
 ADD_EDGES = {kind: f"""
 INSERT INTO edges (kind, source, target, count, first_at, last_at)
@@ -141,6 +232,8 @@ def stage(db: sqlite3.Connection, batch: Batch, written: dict[str, int]) -> dict
                        ((p.place.id, p.place.full_name, p.place.country_code, p.place.lat,
                          p.place.lon) for p in posts if p.place))
         db.executemany("INSERT INTO staged_given VALUES (?, ?, ?, ?, ?, ?)", _given_rows(batch))
+        db.executemany("INSERT OR IGNORE INTO staged_deleted VALUES (?)",
+                       ((d.id,) for d in batch.deletions))
         db.execute("COMMIT")
     except BaseException:
         if db.in_transaction:
@@ -149,9 +242,14 @@ def stage(db: sqlite3.Connection, batch: Batch, written: dict[str, int]) -> dict
     return {row[0]: hash(row) for row in accounts}
 
 
-def merge(db: sqlite3.Connection) -> BatchCounts:
-    """Merge the staged batch into the store; call inside the store's write transaction."""
+def merge(db: sqlite3.Connection, *, deletions: bool) -> BatchCounts:
+    """Merge the staged batch into the store; call inside the store's write transaction.
+
+    ``deletions``: whether the batch staged any (most batches have none).
+    """
     counts = BatchCounts()
+    if deletions:
+        db.execute(TOMBSTONES)
     before_key = _top(db, "SELECT coalesce(max(key), 0) FROM accounts")
     db.execute(MERGE_ACCOUNTS)
     counts.accounts = _top(db, "SELECT count(*) FROM accounts WHERE key > ?", (before_key,))
@@ -161,11 +259,14 @@ def merge(db: sqlite3.Connection) -> BatchCounts:
         db.execute(MERGE_PLACES, before)
         db.execute(MERGE_TAGS, before)
         db.execute(MERGE_MENTIONS, before)
+        inherit_tags(db, before["before"])
         add_interactions(db, before["before"])
         counts.edges = _top(db, COUNT_INTERACTIONS, before)
     changes = db.total_changes
     db.execute(MERGE_GIVEN)
     counts.edges += db.total_changes - changes
+    if deletions:
+        counts.deleted = apply_deletions(db)
     return counts
 
 
@@ -173,6 +274,34 @@ def add_interactions(db: sqlite3.Connection, before: int) -> None:
     """Add the interactions of the posts with pk > ``before`` to the aggregated edges."""
     for sql in ADD_EDGES.values():
         db.execute(sql, {"before": before})
+
+
+def inherit_tags(db: sqlite3.Connection, before: int) -> None:
+    """Give the Bluesky reposts their originals' tags, for the posts with pk > ``before``:
+    new reposts of stored originals, and stored reposts of new originals. Idempotent."""
+    db.execute(INHERIT_TAGS, {"before": before})
+    db.execute(GIVE_TAGS, {"before": before})
+
+
+def apply_deletions(db: sqlite3.Connection) -> int:
+    """Remove the stored posts the staged deletions name; returns how many.
+
+    Their interactions are taken off the aggregated edges (a pair left with none is
+    removed), and the pairs that lost their first or last interaction are timed again
+    from the posts that remain.
+    """
+    db.execute(DOOMED)
+    removed = _top(db, "SELECT count(*) FROM doomed")
+    if not removed:
+        return 0
+    for sql in DOOMED_EDGES.values():
+        db.execute(sql)
+    for sql in REMOVE_DOOMED:
+        db.execute(sql)
+    if _top(db, "SELECT EXISTS (SELECT 1 FROM doomed_edges)"):
+        for sql in RETIME_EDGES.values():
+            db.execute(sql)
+    return removed
 
 
 def clear(db: sqlite3.Connection) -> None:

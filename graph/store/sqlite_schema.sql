@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS posts (
     lat REAL,
     lon REAL
 );
+-- Bluesky reposts by the post they repost: they have its tags (kind 1 = retweet)
+CREATE INDEX IF NOT EXISTS posts_reposted ON posts (ref_id) WHERE kind = 1 AND ref_id LIKE 'at://%';
 CREATE TABLE IF NOT EXISTS post_tags (
     tag TEXT NOT NULL,
     post INTEGER NOT NULL,
@@ -96,6 +98,10 @@ CREATE TABLE IF NOT EXISTS coordinated_with (
     posts INTEGER NOT NULL,
     p_value REAL NOT NULL,
     PRIMARY KEY (kind, source, target)
+) WITHOUT ROWID;
+-- ids of deleted posts and reposts (Bluesky delete events): never stored again
+CREATE TABLE IF NOT EXISTS deleted (
+    id TEXT PRIMARY KEY
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,

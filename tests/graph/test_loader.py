@@ -71,3 +71,32 @@ def test_only_plain_json_lines_are_sliced(tmp_path, monkeypatch):
     assert workers_for(lines, "v1", wanted=2) == 2
     assert workers_for(document, "v1", wanted=2) == 1
     assert workers_for(lines, "csv", wanted=2) == 1
+
+
+def test_parallel_jetstream_load_equals_a_single_process(tmp_path):
+    """Reposts in one slice, their originals in another; deletes before and after what they
+    delete: the store gives repost tags and applies deletes the same in any order of commits."""
+    simulate(tmp_path, tweets=2_000, fmt="jetstream", seed=3)
+    path = tmp_path / "tweets.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    events = [orjson.loads(line) for line in lines]
+    posts = [i for i, e in enumerate(events) if e["kind"] == "commit"
+             and e["commit"]["collection"] in ("app.bsky.feed.post", "app.bsky.feed.repost")]
+    early, late = posts[10], posts[-10]  # deleted from the other half of the file
+    for at, target in ((len(lines) - 5, early), (5, late)):
+        deleted = {**events[target], "commit": {**events[target]["commit"], "operation": "delete"}}
+        del deleted["commit"]["record"]
+        lines.insert(at, orjson.dumps(deleted) + b"\n")
+    path.write_bytes(b"".join(lines))
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    with SqliteStore(one) as store:
+        single = load_path(store, path, fmt="bluesky", rejects=RejectsFile(tmp_path / "r1.jsonl"),
+                           batch_size=300, strict=False, stats=LoadStats(), workers=1)
+    SqliteStore(two).close()
+    parallel = load_file_parallel(two, path, "bluesky", workers=2,
+                                  rejects=RejectsFile(tmp_path / "r2.jsonl"), batch_size=300,
+                                  stats=LoadStats())
+    ids = {(events[i]["did"], events[i]["commit"]["rkey"]) for i in posts}
+    assert parallel.posts - parallel.deleted == single.posts - single.deleted == len(ids) - 2
+    assert snapshot(one) == snapshot(two)
+    assert any(tag for tag, post_id in snapshot(two)[3] if "/app.bsky.feed.repost/" in post_id)

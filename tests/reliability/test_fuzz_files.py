@@ -180,7 +180,7 @@ def read_back(path: Path, fmt: str, tmp: Path, *, detected: bool) -> list:
         assert detect_file(path) == fmt
     records = list(read_file(path, fmt=None if detected else fmt))
     for r in records:
-        assert isinstance(r, Post | Reject) or type(r).__name__ in ("Account", "AccountEdge"), r
+        assert isinstance(r, Post | Reject) or type(r).__name__ in ("Account", "AccountEdge", "Deletion"), r
         if isinstance(r, Reject):
             assert r.source == path.name and r.reason and r.line >= 0, r
     return records

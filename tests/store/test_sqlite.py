@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ from tagjack.graph.errors import StoreUnavailable
 from tagjack.graph.ingest.batches import RejectsFile, load_records
 from tagjack.graph.ingest.readers.v1 import parse_v1
 from tagjack.graph.ingest.readers.v2 import read_v2
-from tagjack.graph.model import EdgeKind, normalize_tag
+from tagjack.graph.model import EdgeKind, Post, PostKind, normalize_tag
 from tagjack.graph.store import sqlite as sqlite_store
 from tagjack.graph.store.base import Batch
 from tagjack.graph.store.sqlite import SqliteStore
@@ -220,5 +221,24 @@ def test_a_store_of_the_previous_version_is_upgraded_in_place(tmp_path):
 def test_a_store_of_an_unknown_version_is_refused_in_one_line(tmp_path):
     path = tmp_path / "future.db"
     sqlite3.connect(path).execute("PRAGMA user_version = 99").connection.close()
-    with pytest.raises(StoreUnavailable, match="schema version 99; this tagjack reads version 3"):
+    with pytest.raises(StoreUnavailable, match="schema version 99; this tagjack reads version 4"):
         SqliteStore(path)
+
+
+def test_a_version_3_store_gives_its_bluesky_reposts_their_originals_tags(tmp_path):
+    """Version 3 tagged a repost only when its reader had met the original first."""
+    original = Post(id="at://did:plc:a/app.bsky.feed.post/1", author_id="did:plc:a",
+                    created_at=datetime(2025, 4, 18, tzinfo=UTC), hashtags=("mynypd",))
+    repost = Post(id="at://did:plc:b/app.bsky.feed.repost/2", author_id="did:plc:b",
+                  created_at=datetime(2025, 4, 18, 1, tzinfo=UTC), kind=PostKind.RETWEET,
+                  ref_id=original.id, ref_author_id="did:plc:a")
+    path = tmp_path / "v3.db"
+    with SqliteStore(path) as store:
+        store.write_batch(Batch(posts=[original, repost]))
+        assert store.hashtag_counts() == {"mynypd": 2}
+        store.db.executescript("""DELETE FROM post_tags WHERE post = 2; DROP INDEX posts_reposted;
+                                  DROP TABLE deleted; PRAGMA user_version = 3;""")
+    with SqliteStore(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert store.hashtag_counts() == {"mynypd": 2}
+        assert store.edges(EdgeKind.RETWEET).weight.tolist() == [1]  # not counted twice

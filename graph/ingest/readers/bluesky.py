@@ -20,13 +20,15 @@ What is kept of each event (the rest is counted and logged):
   (``app.bsky.embed.record`` or ``recordWithMedia`` of a post), else a reply
   (``reply.parent``), ``community.lexicon.embed.geo`` coordinates;
 - reposts: a post of kind retweet whose reference is the reposted post; its author
-  is the DID inside the ``at://`` URI; it carries its original's hashtags when the
-  stream read the original (``TagMemory``);
+  is the DID inside the ``at://`` URI. A repost record names no hashtags: the store
+  gives it its original's, whenever and wherever (another file, a parallel slice)
+  the original arrives, so this reader keeps nothing from line to line;
 - profiles (``app.bsky.actor.profile``, profile views): display name, and as location
   the place the description states, when it clearly states one (``bio.place_in_bio``);
-- deletes are not applied: a collection of a hijack keeps what was posted, deleted
-  later or not, as the Twitter readers keep tweets a ``delete`` notice names; they
-  are counted, like likes, follows, blocks and lists, which tagjack does not use.
+- deletes of posts and reposts: a ``Deletion``; the store removes what it names and
+  keeps its id, so the post is not stored again (see ``model.Deletion``). Deletes of
+  other records are counted, like likes, follows, blocks and lists, which tagjack
+  does not use.
 """
 
 from __future__ import annotations
@@ -67,8 +69,8 @@ from tagjack.graph.ingest.readers.common import (
     reject,
     unique_tags,
 )
-from tagjack.graph.ingest.readers.social import TagMemory, post_kind, text_tags
-from tagjack.graph.model import Account, Post, PostKind, Record, Reject
+from tagjack.graph.ingest.readers.social import post_kind, text_tags
+from tagjack.graph.model import Account, Deletion, Post, PostKind, Record, Reject
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +91,7 @@ def parse_bluesky_stream(fh: IO[bytes], *, source: str) -> Iterator[Record | Rej
     this module's tolerant reader.
     """
     reader = BlueskyReader(source)
-    decoder = TypedDecoder(reader.tags, reader.skipped)
+    decoder = TypedDecoder(reader.skipped)
     for item in json_values(fh, source=source, decode=decoder.decode):
         if item.__class__ is not tuple:
             yield item  # type: ignore[misc]
@@ -110,11 +112,10 @@ def parse_bluesky(lines: Iterable[bytes], *, source: str) -> Iterator[Record | R
 
 
 class BlueskyReader:
-    """What one stream needs across lines: the tags of posts read, the events skipped."""
+    """What one stream needs across lines: the events skipped."""
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.tags = TagMemory()
         self.skipped: Counter[str] = Counter()
 
     def log_skipped(self) -> None:
@@ -193,7 +194,12 @@ class BlueskyReader:
     def _commit(self, did: str, operation: Any, collection: Any, rkey: Any, record: Any,
                 time_us: Any) -> Iterator[Record]:
         if operation == "delete":
-            self.skipped[f"deletes of {short_name(collection)}"] += 1
+            if collection not in (POST, REPOST):
+                self.skipped[f"deletes of {short_name(collection)}"] += 1
+            elif not isinstance(rkey, str) or not rkey:
+                raise KeyError("rkey")
+            else:
+                yield Deletion(f"at://{did}/{collection}/{rkey}")
             return
         if operation not in ("create", "update"):
             raise BadRecord(f"unknown commit operation {operation!r}")
@@ -210,21 +216,8 @@ class BlueskyReader:
             return
         uri = f"at://{did}/{collection}/{rkey}"
         fallback = micros(time_us)
-        post = (post_of(record, uri=uri, author_id=did, fallback=fallback) if collection == POST
-                else self._repost(record, uri=uri, author_id=did, fallback=fallback))
-        if post.kind is not PostKind.RETWEET:
-            self.tags.remember(post)
-        yield post
-
-    def _repost(self, record: dict, *, uri: str, author_id: str,
-                fallback: datetime | None) -> Post:
-        subject = record.get("subject")
-        ref = subject.get("uri") if isinstance(subject, dict) else None
-        if not isinstance(ref, str) or uri_did(ref) is None:
-            raise BadRecord("repost without a subject at:// URI")
-        at = record_time(record.get("createdAt"), uri, fallback)
-        return Post(id=uri, author_id=author_id, created_at=at, kind=PostKind.RETWEET,
-                    ref_id=ref, ref_author_id=uri_did(ref), hashtags=self.tags.get(ref, ()))
+        yield (post_of(record, uri=uri, author_id=did, fallback=fallback) if collection == POST
+               else _repost(record, uri=uri, author_id=did, fallback=fallback))
 
     # -- AppView ---------------------------------------------------------------
 
@@ -244,7 +237,6 @@ class BlueskyReader:
             yield from self._embedded_views(view.get("embed"), depth)
         post = post_of(record, uri=uri, author_id=account.id,
                        fallback=optional_time(view.get("indexedAt")))
-        self.tags.remember(post)
         yield post
 
     def _embedded_views(self, embed: Any, depth: int) -> Iterator[Record]:
@@ -277,7 +269,7 @@ class BlueskyReader:
         ref = post["uri"]
         uri = why["uri"] if isinstance(why.get("uri"), str) else repost_id(account.id, ref)
         yield Post(id=uri, author_id=account.id, created_at=at, kind=PostKind.RETWEET,
-                   ref_id=ref, ref_author_id=uri_did(ref), hashtags=self.tags.get(ref, ()))
+                   ref_id=ref, ref_author_id=uri_did(ref))
 
     def _thread(self, node: dict, depth: int) -> Iterator[Record]:
         """A thread view: the parents up, the post, the replies down (blocked or missing ones skipped)."""
@@ -289,6 +281,17 @@ class BlueskyReader:
             yield from self._post_view(node["post"])
         for reply in _objects(node.get("replies")):
             yield from self._thread({k: v for k, v in reply.items() if k != "parent"}, depth + 1)
+
+
+def _repost(record: dict, *, uri: str, author_id: str, fallback: datetime | None) -> Post:
+    """A Post of kind retweet from an ``app.bsky.feed.repost`` record (its tags: see the store)."""
+    subject = record.get("subject")
+    ref = subject.get("uri") if isinstance(subject, dict) else None
+    if not isinstance(ref, str) or uri_did(ref) is None:
+        raise BadRecord("repost without a subject at:// URI")
+    at = record_time(record.get("createdAt"), uri, fallback)
+    return Post(id=uri, author_id=author_id, created_at=at, kind=PostKind.RETWEET,
+                ref_id=ref, ref_author_id=uri_did(ref))
 
 
 def post_of(record: dict, *, uri: str, author_id: str, fallback: datetime | None) -> Post:

@@ -28,8 +28,8 @@ from tagjack.graph.ingest.readers.bluesky_ids import (
     uri_did,
 )
 from tagjack.graph.ingest.readers.common import loads, point, unique_tags
-from tagjack.graph.ingest.readers.social import TagMemory, post_kind, text_tags
-from tagjack.graph.model import Account, Post, PostKind
+from tagjack.graph.ingest.readers.social import post_kind, text_tags
+from tagjack.graph.model import Account, Deletion, Post, PostKind
 
 
 class _Unusual(Exception):
@@ -107,12 +107,10 @@ _DECODE_ERRORS = (msgspec.DecodeError, UnicodeDecodeError, _Unusual)
 class TypedDecoder:
     """``decode(line)``: TypedRecords for a usual event, else what ``loads`` makes of it.
 
-    ``tags`` and ``skipped`` are the tolerant reader's, so both paths share what
-    the stream has read and what it skipped.
+    ``skipped`` is the tolerant reader's, so both paths count what the stream skipped.
     """
 
-    def __init__(self, tags: TagMemory, skipped: Counter[str]) -> None:
-        self.tags = tags
+    def __init__(self, skipped: Counter[str]) -> None:
         self.skipped = skipped
         self._decoder = msgspec.json.Decoder(_Event)
 
@@ -135,9 +133,13 @@ class TypedDecoder:
                 raise _Unusual
             return TypedRecords([Account(id=did, handle=handle)])
         commit = event.commit
-        if event.kind != "commit" or commit is None or commit.operation not in ("create", "update"):
-            raise _Unusual  # account events and deletes are rare: the tolerant reader counts them
+        if event.kind != "commit" or commit is None:
+            raise _Unusual  # account events are rare: the tolerant reader counts them
         collection = commit.collection
+        if commit.operation == "delete" and collection in (POST, REPOST) and commit.rkey:
+            return TypedRecords([Deletion(f"at://{did}/{collection}/{commit.rkey}")])
+        if commit.operation not in ("create", "update"):
+            raise _Unusual  # other deletes: the tolerant reader counts them
         if collection not in (POST, REPOST, PROFILE):
             if not isinstance(collection, str):
                 raise _Unusual
@@ -152,9 +154,7 @@ class TypedDecoder:
         uri = f"at://{did}/{collection}/{commit.rkey}"
         if collection == REPOST:
             return TypedRecords([self._repost(record, uri, did, event.time_us)])
-        post = self._post(record, uri, did, event.time_us)
-        self.tags.remember(post)
-        return TypedRecords([post])
+        return TypedRecords([self._post(record, uri, did, event.time_us)])
 
     def _repost(self, record: _Record, uri: str, did: str, time_us: int | None) -> Post:
         subject = record.subject
@@ -163,8 +163,7 @@ class TypedDecoder:
         if author is None:
             raise _Unusual
         return Post(id=uri, author_id=did, created_at=event_time(record.createdAt, uri, time_us),
-                    kind=PostKind.RETWEET, ref_id=ref, ref_author_id=author,
-                    hashtags=self.tags.get(ref, ()))
+                    kind=PostKind.RETWEET, ref_id=ref, ref_author_id=author)
 
     def _post(self, record: _Record, uri: str, did: str, time_us: int | None) -> Post:
         text = (record.text or "").strip()

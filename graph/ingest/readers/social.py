@@ -1,4 +1,4 @@
-"""Plumbing the Bluesky and Mastodon readers share: hashtags in text, HTML to text, tag memory,
+"""Plumbing the Bluesky and Mastodon readers share: hashtags in text, HTML to text,
 the kind of a post."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from tagjack.graph.model import Post, PostKind
+from tagjack.graph.model import PostKind
 
 # '#tag' not inside a word or an HTML entity ('&#39;'); a tag is not only digits
 TEXT_TAG = re.compile(r"(?<![\w&#])#(\w*[^\W\d]\w*)")
@@ -62,20 +62,3 @@ def html_text(html: str) -> str:
     parser.feed(html)
     parser.close()
     return "".join(parser.parts).strip()
-
-
-class TagMemory(dict):
-    """Posts already read in this stream, by id: their hashtags, for the reposts of them.
-
-    A repost (a Bluesky ``app.bsky.feed.repost`` record, a Jetstream event) carries only
-    the address of what it reposts; it is tagged with its original's tags when the
-    stream holds the original, as a retweet carries its original's text. Cleared when
-    it grows past ``limit``, so memory stays bounded.
-    """
-
-    limit = 200_000
-
-    def remember(self, post: Post) -> None:
-        if len(self) >= self.limit:
-            self.clear()
-        self[post.id] = post.hashtags

@@ -15,7 +15,7 @@ from tagjack.graph.ingest.readers.bluesky_ids import repost_id, tid_time
 from tagjack.graph.ingest.readers.detect import detect, detect_file, input_files
 from tagjack.graph.ingest.readers.mastodon import parse_mastodon, profile_location
 from tagjack.graph.ingest.readers.social import html_text
-from tagjack.graph.model import Account, Post, PostKind, Reject
+from tagjack.graph.model import Account, Deletion, Post, PostKind, Reject
 
 from .helpers import DATA, load
 
@@ -216,7 +216,7 @@ def test_a_post_with_facets_tags_mentions_and_a_quote_that_replies():
         mention_ids=(OTHER,), hashtags=("mynypd", "police"))
 
 
-def test_a_repost_refers_to_its_subject_and_carries_its_tags():
+def test_a_repost_refers_to_its_subject_and_leaves_its_tags_to_the_store():
     original = event("app.bsky.feed.post", "3ka", post_record("#MyNYPD photo"), did=OTHER)
     repost = event("app.bsky.feed.repost", "3kb", {
         "$type": "app.bsky.feed.repost", "createdAt": "2025-04-18T18:20:00Z",
@@ -224,7 +224,17 @@ def test_a_repost_refers_to_its_subject_and_carries_its_tags():
     first, second = read(original, repost)
     assert second.kind is PostKind.RETWEET
     assert (second.ref_id, second.ref_author_id) == (first.id, OTHER)
-    assert second.hashtags == ("mynypd",)
+    assert second.hashtags == ()  # tests/store/test_bluesky_rules.py: the store gives them
+
+
+def test_deletes_of_posts_and_reposts_are_deletions_the_rest_are_counted():
+    got = read(event("app.bsky.feed.post", "3ke", None, operation="delete"),
+               event("app.bsky.feed.repost", "3kf", None, operation="delete"),
+               event("app.bsky.feed.like", "3kg", None, operation="delete"),
+               event("app.bsky.feed.post", "", None, operation="delete"))
+    assert got[:2] == [Deletion(f"at://{DID}/app.bsky.feed.post/3ke"),
+                       Deletion(f"at://{DID}/app.bsky.feed.repost/3kf")]
+    assert len(got) == 3 and isinstance(got[2], Reject) and "rkey" in got[2].reason
 
 
 def test_identity_profile_envelope_and_skipped_events():
@@ -235,7 +245,7 @@ def test_identity_profile_envelope_and_skipped_events():
         event("app.bsky.actor.profile", "self", {"displayName": "Ann", "description": "📍 Brooklyn, NY"}),
         event("app.bsky.feed.like", "3kc", {"subject": {"uri": "at://x"}}),
         event("app.bsky.graph.follow", "3kd", {"subject": OTHER}),
-        event("app.bsky.feed.post", "3ke", None, operation="delete"),
+        event("app.bsky.actor.profile", "self", None, operation="delete"),
         {"$type": "message", "payload": event("app.bsky.feed.post", "3kf", post_record("hi"))},
     )
     assert got == [

@@ -30,6 +30,11 @@ def test_real_firehose_events_read_the_same_both_ways():
     odd = [
         {"did": events[0]["did"], "time_us": 1, "kind": "account", "account": {"active": False}},
         {**events[0], "commit": {**events[0]["commit"], "operation": "delete"}},
+        {**events[0], "commit": {"operation": "delete", "collection": "app.bsky.feed.repost",
+                                 "rkey": "3kz"}},
+        {**events[0], "commit": {"operation": "delete", "collection": "app.bsky.actor.profile",
+                                 "rkey": "self"}},
+        {**events[0], "commit": {"operation": "delete", "collection": "app.bsky.feed.post"}},
         {**events[0], "commit": {**events[0]["commit"], "collection": "app.bsky.graph.follow",
                                  "record": {"subject": "did:plc:x"}}},
         {**events[0], "commit": {**events[0]["commit"], "rkey": ""}},
@@ -40,4 +45,5 @@ def test_real_firehose_events_read_the_same_both_ways():
     fast, tolerant = both(lines)
     assert fast == tolerant
     assert [r["reason"][:18] for r in fast if r["record"] == "Reject"] == [
-        "missing field 'rke", "not a DID: 'nobody", "invalid JSON: str "]
+        "missing field 'rke", "missing field 'rke", "not a DID: 'nobody", "invalid JSON: str "]
+    assert sum(r["record"] == "Deletion" for r in fast) == 2

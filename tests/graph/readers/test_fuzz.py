@@ -25,7 +25,7 @@ from tagjack.graph.ingest.readers.detect import detect
 from tagjack.graph.ingest.readers.edgelist import parse_edgelist
 from tagjack.graph.ingest.readers.v1 import parse_v1, parse_v1_stream
 from tagjack.graph.ingest.readers.v2 import includes_of, parse_v2, parse_v2_stream
-from tagjack.graph.model import Account, AccountEdge, Post, Reject
+from tagjack.graph.model import Account, AccountEdge, Deletion, Post, Reject
 
 from .helpers import GOLDEN
 
@@ -98,7 +98,7 @@ def checked(records) -> list:
     """Records as a store takes them; a Reject always says where and why."""
     records = list(records)
     for record in records:
-        assert isinstance(record, Account | Post | AccountEdge | Reject), record
+        assert isinstance(record, Account | Post | AccountEdge | Deletion | Reject), record
         if isinstance(record, Reject):
             assert record.reason and record.line >= 0 and record.source
         elif isinstance(record, Post):
