@@ -80,10 +80,10 @@ def export_neo4j_admin(out: Path, *, db: Path | None, neo4j: str | None, hashtag
         with open_store(db_path(db), None) as store, Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                 TimeElapsedColumn(), console=err, transient=False) as progress:
-            task = progress.add_task("neo4j-admin files", total=None)
+            task = progress.add_task("neo4j-admin files", total=len(FILES))
             lines = write_neo4j_admin(
                 store, out, on_progress=lambda name, done, total: progress.update(
-                    task, description=name, completed=done, total=total))
+                    task, description=f"{name} written", completed=done, total=total))
     nodes = sum(lines[f.name] for f in FILES if f.option == "nodes")
     err.print(f"exported {nodes:,} nodes and {sum(lines.values()) - nodes:,} relationships; "
               f"build a fresh local Neo4j from them with: make neo4j IMPORT={out}")

@@ -19,14 +19,17 @@ naming them, for ``neo4j-admin database import full @import.args`` run in that f
 Rows are CSV lines made by SQLite itself and streamed in chunks (a 1M-tweet store is never
 held in memory): text always quoted (``""`` is an empty string, an empty field is no
 property), floats with 17 significant digits (they read back as the same double), times as
-ISO-8601 UTC. Only ``posts.csv`` may hold line breaks (in a post's text): the importer is
-told so, and parses every other file in parallel.
+ISO-8601 UTC. Only when some text holds a line break is the importer told that fields may
+span lines (it then reads more slowly).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,13 +40,25 @@ from tagjack.graph.store.neo4j import SCHEMA_VERSION
 from tagjack.graph.store.sqlite import SqliteStore
 
 ARGS_FILE = "import.args"
-MULTILINE = "posts.csv"  # a post's text may span lines; no other file has line breaks
 FETCH = 20_000  # lines per fetch from SQLite
+WORKERS = min(4, os.cpu_count() or 1)  # files written at once
+LARGEST = ("posts.csv", "posted.csv", "tagged.csv", "retweeted.csv")  # started first
 RETWEET, QUOTE = KIND_CODES[PostKind.RETWEET], KIND_CODES[PostKind.QUOTE]
 EDGE_TYPES: dict[EdgeKind, str] = {EdgeKind.RETWEET: "RETWEETED", EdgeKind.QUOTE: "QUOTED",
                                    EdgeKind.REPLY: "REPLIED_TO", EdgeKind.MENTION: "MENTIONED"}
 
-Progress = Callable[[str, int, int], None]  # (file name, lines written, lines in all)
+Progress = Callable[[str, int, int], None]  # (file written, files written, files in all)
+
+
+# whether any text written holds a line break (then the importer must allow for it); one pass
+# over each table
+TEXT_COLUMNS = {"posts": ("text", "lang", "id", "ref_id", "reply_to", "place_id"),
+                "accounts": ("id", "handle", "name", "location_text"),
+                "places": ("full_name", "country_code"), "post_tags": ("tag",)}
+LINE_BREAKS = "SELECT " + " OR ".join(
+    f"EXISTS (SELECT 1 FROM {table} WHERE " + " OR ".join(
+        f"instr({c}, char(10)) OR instr({c}, char(13))" for c in columns) + ")"
+    for table, columns in TEXT_COLUMNS.items())
 
 
 def _text(column: str) -> str:
@@ -134,7 +149,7 @@ FILES: tuple[ImportFile, ...] = (
                      _text("location_text"))),
     ImportFile("hashtags.csv", "nodes", "Hashtag", "tag:ID(Hashtag)",
                "SELECT tag FROM post_tags GROUP BY tag", _text("tag")),
-    ImportFile(MULTILINE, "nodes", "Post", POST_COLUMNS, f"""
+    ImportFile("posts.csv", "nodes", "Post", POST_COLUMNS, f"""
 SELECT p.id, p.created_at, {KIND_NAME} AS kind, p.text, p.lang, r.id AS ref_author_id,
        y.id AS reply_to_author_id, p.place_id, pl.full_name, pl.country_code, pl.lat AS place_lat,
        pl.lon AS place_lon, p.lat, p.lon
@@ -174,38 +189,62 @@ JOIN posts p ON p.pk = m.post JOIN accounts a ON a.key = m.account""",
 )
 
 
-def import_args(files: tuple[ImportFile, ...] = FILES) -> list[str]:
-    """The importer's options for ``files``, relative to the folder holding them."""
+def import_args(*, multiline: bool, files: tuple[ImportFile, ...] = FILES) -> list[str]:
+    """The importer's options for ``files``, relative to the folder holding them.
+
+    ``multiline``: some text holds a line break, so the importer must read every file as
+    able to span lines (slower; its per-file "v2" mode misreads big files where an empty
+    string ``""`` ends a buffer, so it is not used).
+    """
     args = [f"--{f.option}={f.label}={f.name}" for f in files]
-    return [*args, "--multiline-fields-format=v2", f"--multiline-fields={MULTILINE}"]
+    return [*args, "--multiline-fields=true"] if multiline else args
 
 
 def write_neo4j_admin(store: SqliteStore, out: Path, *,
                       on_progress: Progress | None = None) -> dict[str, int]:
     """Write the import files and ``import.args`` into the folder ``out``; lines per file.
 
-    Each file is written beside its name and renamed into place (CannotWrite if it cannot be).
+    Files are written by up to WORKERS threads, each reading the store through a read-only
+    connection of its own (SQLite builds the lines without holding Python's GIL). Each file is
+    written beside its name and renamed into place (CannotWrite if it cannot be).
     """
     folder = ensure_folder(Path(out))
-    db = store.db
-    totals = {f.name: db.execute(f.count()).fetchone()[0] for f in FILES}
-    written = 0
-    everything = sum(totals.values())
-    for f in FILES:
-        with replacing(folder / f.name) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
-            fh.write(f.header + "\n")
-            for lines in _chunks(db, f.select()):
-                fh.write("\n".join(lines))
-                fh.write("\n")
-                written += len(lines)
-                if on_progress:
-                    on_progress(f.name, written, everything)
+    source = Path(store.path).resolve().as_uri() + "?mode=ro"
+    written: dict[str, int] = {}
+    lock = threading.Lock()
+
+    def write(f: ImportFile) -> None:
+        db = sqlite3.connect(source, uri=True, check_same_thread=False)
+        try:
+            lines = _write_file(db, f, folder / f.name)
+        finally:
+            db.close()
+        with lock:
+            written[f.name] = lines
+            if on_progress:
+                on_progress(f.name, len(written), len(FILES))
+
+    order = sorted(FILES, key=lambda f: f.name not in LARGEST)
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        for done in [pool.submit(write, f) for f in order]:
+            done.result()
     with replacing(folder / ARGS_FILE) as tmp:
-        tmp.write_text("\n".join(import_args()) + "\n", encoding="utf-8")
-    return totals
+        args = import_args(multiline=_has_line_breaks(store.db))
+        tmp.write_text("\n".join(args) + "\n", encoding="utf-8")
+    return {f.name: written[f.name] for f in FILES}
 
 
-def _chunks(db: sqlite3.Connection, sql: str) -> Iterator[list[str]]:
-    cursor = db.execute(sql)
-    while rows := cursor.fetchmany(FETCH):
-        yield [row[0] for row in rows]
+def _write_file(db: sqlite3.Connection, f: ImportFile, path: Path) -> int:
+    lines = 0
+    with replacing(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(f.header + "\n")
+        cursor = db.execute(f.select())
+        while rows := cursor.fetchmany(FETCH):
+            fh.write("\n".join(row[0] for row in rows))
+            fh.write("\n")
+            lines += len(rows)
+    return lines
+
+
+def _has_line_breaks(db: sqlite3.Connection) -> bool:
+    return bool(db.execute(LINE_BREAKS).fetchone()[0])
