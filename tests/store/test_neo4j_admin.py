@@ -203,3 +203,4 @@ def test_import_refuses_a_running_database_unless_told_to_replace(imported, expo
         "neo4j.sh: the local Neo4j is running on its database; make neo4j IMPORT=DIR REPLACE=1 "
         "stops it and replaces its data")
     assert imported.script("status").returncode == 0
+
