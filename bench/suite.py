@@ -9,6 +9,7 @@ neo4j_tweets, quick, results: {name: {status, pass, summary, ..., checks}}}``;
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,9 @@ from bench.simulate import bench_simulate
 RESULTS = REPO / "bench" / "results.json"
 WITH_NEO4J = REPO / "tests" / "neo4j-server" / "with-neo4j.sh"
 MIN_NEO4J_VS_SQLITE = 0.5  # issue 19: an incremental load --neo4j at half SQLite's rate
+# issue 19: the bulk path (SQLite load + export + import + schema) at 0.7x the SQLite load's
+# rate at 300k tweets, 1x at 1M (server start not counted)
+MIN_BULK_VS_SQLITE = {300_000: 0.7, 1_000_000: 1.0}
 CHILD_FLAG = "TAGJACK_BENCH_UNDER_WITH_NEO4J"  # never start a server from inside one
 
 
@@ -133,6 +137,28 @@ def _neo4j_load(s: Sizes) -> dict:
         f"SQLite {raw['sqlite_tweets_per_s']:,.0f}/s (Neo4j at {raw['neo4j_vs_sqlite']:.2f}x)"))
 
 
+def _neo4j_bulk(s: Sizes) -> dict:
+    """bench/neo4j_bulk.py: a server of its own, built by the bulk import (Java + Maven)."""
+    if not s.start_neo4j:
+        return skipped("this run starts no Neo4j (the bulk path builds a server of its own)")
+    if not (shutil.which("java") and shutil.which("mvn")):
+        return skipped("the bulk import needs Java 17 and Maven")
+    from bench.neo4j_bulk import bench_neo4j_bulk
+
+    raw = bench_neo4j_bulk(s.neo4j_tweets, work=s.work, seed=s.seed)
+    target = next((t for size, t in sorted(MIN_BULK_VS_SQLITE.items(), reverse=True)
+                   if s.neo4j_tweets >= size), None)
+    checks = [] if target is None else [
+        check("bulk_vs_sqlite", raw["bulk_vs_sqlite"], ">=", target,
+              label="SQLite load + export + import + schema / SQLite load, tweets/s", unit="x")]
+    return result(raw, checks, summary=(
+        f"{raw['tweets']:,} tweets: bulk {raw['bulk_tweets_per_s']:,.0f}/s "
+        f"(load {raw['sqlite_seconds']:.1f} s + export {raw['export_seconds']:.1f} s + import "
+        f"{raw['import_seconds']:.1f} s + schema {raw['schema_seconds']:.1f} s), SQLite "
+        f"{raw['sqlite_tweets_per_s']:,.0f}/s ({raw['bulk_vs_sqlite']:.2f}x; the Neo4j steps "
+        f"alone {raw['neo4j_steps_vs_sqlite']:.2f}x)"))
+
+
 def _neo4j_load_with_local_server(s: Sizes) -> dict:
     with tempfile.TemporaryDirectory(prefix="tagjack-bench-") as tmp:
         out = Path(tmp) / "neo4j.json"
@@ -182,6 +208,7 @@ BENCHMARKS: dict[str, Callable[[Sizes], dict]] = {
     "coordination": _coordination,
     "peer": _peer,
     "neo4j_load": _neo4j_load,
+    "neo4j_bulk": _neo4j_bulk,
 }
 
 

@@ -17,7 +17,7 @@ from bench.render import markdown  # noqa: E402
 from bench.suite import BENCHMARKS  # noqa: E402
 
 # Benchmarks that may skip, with the reason recorded: no server, or the peer not installed.
-MAY_SKIP = {"neo4j_load", "peer"}
+MAY_SKIP = {"neo4j_load", "neo4j_bulk", "peer"}
 
 
 @pytest.fixture(scope="module")

@@ -165,6 +165,8 @@ SUITE_PARAMS = {
     "mark": set(),
     "wipe_relationships": {"batch_size"},
     "wipe_nodes": {"batch_size"},
+    "dump_nodes": set(),
+    "dump_relationships": set(),
 }
 SUITE_ALLOWED_WARNINGS = ["TagjackTestSuite"]
 

@@ -8,6 +8,10 @@
 #   tests/neo4j-server/neo4j.sh status   exit 0 if running and ready
 #   tests/neo4j-server/neo4j.sh env      print the env lines:  eval "$(neo4j.sh env)"
 #   tests/neo4j-server/neo4j.sh build    only (re)build the class path
+#   tests/neo4j-server/neo4j.sh import DIR [replace]
+#                                        build the database from DIR (tagjack export --format
+#                                        neo4j-admin) with neo4j-admin's bulk importer, then start;
+#                                        a database holding nodes is kept (refused) unless `replace`
 #
 # Environment: NEO4J_PASSWORD (default tagjack-local), NEO4J_BOLT_PORT (7687),
 # NEO4J_HTTP_PORT (7474), NEO4J_HEAP (1536m), NEO4J_START_TIMEOUT (120 s),
@@ -115,6 +119,51 @@ build() {
     say "built in $((SECONDS - t0)) s"
 }
 
+jvm_options() {
+    JVM=(
+        "-Xms256m" "-Xmx$HEAP"
+        -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+DisableExplicitGC
+        -Djdk.nio.maxCachedBufferSize=1024 -Dio.netty.tryReflectionSetAccessible=true
+        -Dlog4j2.disable.jmx=true -Dfile.encoding=UTF-8
+        --add-opens=java.base/java.nio=ALL-UNNAMED
+        --add-opens=java.base/java.io=ALL-UNNAMED
+        --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+        --add-opens=java.base/java.lang=ALL-UNNAMED
+    )
+}
+
+# import DIR [replace]: a fresh database from DIR's files (a running server is stopped first
+# only with `replace`), then start as `start` does.
+import_dir() {
+    local dir=${1:-} mode=keep
+    [[ -n $dir ]] || die "usage: $0 import DIR [replace]"
+    [[ ${2:-} == replace ]] && mode=replace
+    [[ -f $dir/import.args ]] ||
+        die "$dir holds no import.args: write it with tagjack export --format neo4j-admin --out $dir"
+    mkdir -p "$NEO4J_HOME_DIR"
+    exec 9>"$NEO4J_HOME_DIR/.start.lock"
+    flock -w "$((TIMEOUT + 60))" 9 || die "another neo4j.sh start holds $NEO4J_HOME_DIR/.start.lock"
+    if running_pid >/dev/null; then
+        [[ $mode == replace ]] ||
+            die "the local Neo4j is running on its database; make neo4j IMPORT=DIR REPLACE=1 stops it and replaces its data"
+        stop
+    fi
+    build
+    jvm_options
+    say "importing $dir into $NEO4J_HOME_DIR/data (log $NEO4J_HOME_DIR/import.log) ..."
+    local t0=$SECONDS
+    if ! (cd "$dir" && java "${JVM[@]}" -cp "$TARGET/classes:$(<"$TARGET/classpath.txt")" \
+        tagjack.Neo4jImport "$NEO4J_HOME_DIR" "$HERE/conf" "$mode" >"$NEO4J_HOME_DIR/import.log" 2>&1); then
+        local why
+        why=$(grep -o 'tagjack-neo4j: FAILED.*' "$NEO4J_HOME_DIR/import.log" | tail -n 1 |
+            sed 's/^tagjack-neo4j: FAILED //')
+        [[ -n $why ]] || tail -n 20 "$NEO4J_HOME_DIR/import.log" >&2
+        die "import failed: ${why:-see $NEO4J_HOME_DIR/import.log}"
+    fi
+    say "imported in $((SECONDS - t0)) s: $(grep -E '^  [0-9]+ (nodes|relationships)' "$NEO4J_HOME_DIR/import.log" | xargs)"
+    start
+}
+
 start() {
     mkdir -p "$NEO4J_HOME_DIR"
     # One start at a time per home (two `make test` runs at once would share one server).
@@ -140,16 +189,7 @@ start() {
         rm -f "$READY"
         local cp
         cp="$TARGET/classes:$(<"$TARGET/classpath.txt")"
-        local jvm=(
-            "-Xms256m" "-Xmx$HEAP"
-            -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+DisableExplicitGC
-            -Djdk.nio.maxCachedBufferSize=1024 -Dio.netty.tryReflectionSetAccessible=true
-            -Dlog4j2.disable.jmx=true -Dfile.encoding=UTF-8
-            --add-opens=java.base/java.nio=ALL-UNNAMED
-            --add-opens=java.base/java.io=ALL-UNNAMED
-            --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-            --add-opens=java.base/java.lang=ALL-UNNAMED
-        )
+        jvm_options
         say "starting Neo4j (data in $NEO4J_HOME_DIR/data, log $LOG) ..."
         # setsid + nohup: the server outlives this shell and the terminal's Ctrl-C;
         # the password travels in the environment, never on the command line;
@@ -157,7 +197,7 @@ start() {
         (
             cd "$NEO4J_HOME_DIR" &&
                 NEO4J_PASSWORD=$PASSWORD NEO4J_BOLT_PORT=$BOLT_PORT NEO4J_HTTP_PORT=$HTTP_PORT \
-                    exec setsid nohup java "${jvm[@]}" -cp "$cp" "$MAIN" \
+                    exec setsid nohup java "${JVM[@]}" -cp "$cp" "$MAIN" \
                     "$NEO4J_HOME_DIR" "$HERE/conf" "$TARGET/plugins" >"$LOG" 2>&1 </dev/null 9>&-
         ) &
         pid=$!
@@ -234,8 +274,9 @@ case ${1:-} in
     status) status ;;
     env) env_lines ;;
     build) build ;;
+    import) import_dir "${2:-}" "${3:-}" ;;
     *)
-        echo "usage: $0 {start|stop|status|env|build}" >&2
+        echo "usage: $0 {start|stop|status|env|build|import DIR [replace]}" >&2
         exit 64
         ;;
 esac
