@@ -23,6 +23,7 @@ from neo4j.exceptions import Neo4jError
 from neo4j_server import neo4j_settings, wipe
 from tagjack.cli.app import app
 from tagjack.cli.browser import _CorsHandler
+from tagjack.cypher import statement
 from tagjack.graph.store.queries import QUERIES
 from typer.testing import CliRunner
 
@@ -186,6 +187,10 @@ def test_cypher_binds_platform_as_its_help_says(neo4j_env):
     assert result.exit_code == 0, result.stderr
     handles = {row["h"] for row in orjson.loads(result.stdout)}
     assert handles == {"halcy@icosahedron.website", "halcy@mastodon.social", "h4lcy.bsky.social@bsky.brid.gy"}
+    shown = invoke("cypher", statement("browser/platform"), "--platform", "mastodon", "--json", env=neo4j_env)
+    assert shown.exit_code == 0, shown.stderr  # the query `browser --platform` prints runs as printed
+    assert orjson.loads(shown.stdout) and all(row["a"]["id"].startswith("acct:")
+                                              for row in orjson.loads(shown.stdout))
 
 
 @pytest.mark.neo4j
