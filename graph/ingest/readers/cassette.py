@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import orjson
 import yaml
-from tagjack.graph.ingest.readers.common import loads, reject
+from tagjack.graph.ingest.readers.common import MAX_DOCUMENT_BYTES, loads, reject
 from tagjack.graph.model import Reject
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
@@ -38,8 +38,15 @@ class Response:
 
 
 def yaml_responses(fh: IO[bytes], *, source: str, skipped: Counter[str]) -> Iterator[Response | Reject]:
-    """The JSON bodies of a YAML cassette's successful responses, or Rejects with their line."""
-    loader = Loader(fh)
+    """The JSON bodies of a YAML cassette's successful responses, or Rejects with their line.
+
+    The YAML is read whole (as a JSON document is), so it is bounded by MAX_DOCUMENT_BYTES.
+    """
+    text = fh.read(MAX_DOCUMENT_BYTES + 1)
+    if len(text) > MAX_DOCUMENT_BYTES:
+        yield reject(source, 1, f"YAML cassette larger than {MAX_DOCUMENT_BYTES} bytes")
+        return
+    loader = Loader(text)
     try:
         node = loader.get_single_node()
         document = loader.construct_document(node) if node is not None else None
@@ -63,7 +70,7 @@ def responses(document: Any, *, source: str, skipped: Counter[str], line: int,
     """
     interactions = document.get("interactions") if isinstance(document, dict) else None
     if not isinstance(interactions, list):
-        yield reject(source, line, "not a cassette: no 'interactions' list", document or b"")
+        yield reject(source, line, "not a cassette: no 'interactions' list")
         return
     for i, interaction in enumerate(interactions):
         at, body_at = lines[i] if lines and i < len(lines) else (line, line)
