@@ -149,22 +149,12 @@ class MastodonReader:
         serving instance (the domain of an ``acct`` without one)."""
         if response.host:
             self.server = response.host
-        yield from self._entities(response.body, line=response.line)
-
-    def _entities(self, value: Any, *, line: int) -> Iterator[Record | Reject]:
-        if isinstance(value, list):
-            for item in value:
-                yield from self._entities(item, line=line)
-        elif isinstance(value, dict) and (_is_account(value) or _is_status(value)):
-            yield from self.value(value, line=line)
-        elif isinstance(value, dict) and (found := [value[k] for k in RESPONSE_LISTS
-                                                    if isinstance(value.get(k), list)]):
-            for items in found:  # a search result, a thread's context
-                yield from self._entities(items, line=line)
-        elif isinstance(value, dict) and isinstance(value.get("status"), dict):  # a notification
-            yield from self._entities(value["status"], line=line)
-        else:
-            self.skipped["responses holding no status or account"] += 1
+        body = response.body
+        for entity in (e for value in (body if isinstance(body, list) else [body]) for e in _entities(value)):
+            if isinstance(entity, dict) and (_is_account(entity) or _is_status(entity)):
+                yield from self.value(entity, line=response.line)
+            else:
+                self.skipped["responses holding no status or account"] += 1
 
     def status(self, status: dict, *, depth: int = 0) -> tuple[list[Record], Post]:
         """The records of one status (what it embeds first, its post last) and its post.
@@ -312,6 +302,15 @@ def _quote_id(status: dict) -> Any:
     if isinstance(quote, dict) and quote.get("quoted_status_id"):
         return quote["quoted_status_id"]
     return status.get("quoted_status_id")
+
+
+def _entities(value: Any) -> list:
+    """The Status and Account entities in one value of a response: itself, the lists of a
+    search result or a thread's context, or a notification's status."""
+    if not isinstance(value, dict) or _is_account(value) or _is_status(value):
+        return [value]
+    found = [value[k] for k in RESPONSE_LISTS if isinstance(value.get(k), list)]
+    return [item for items in found for item in items] if found else [value.get("status")]
 
 
 def _is_account(value: dict) -> bool:
