@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 
 import typer
 from tagjack.cli.errors import err, user_errors
-from tagjack.cli.options import DbOption, Neo4jOption
+from tagjack.cli.options import DbOption, Neo4jOption, PlatformOption
+from tagjack.cypher import statement
+from tagjack.graph.model import Platform
 
 GUIDE_PORT = 8001
 
@@ -26,8 +28,10 @@ def browser(
     serve: Annotated[bool, typer.Option(
         "--serve", help="Serve the style and the guide on localhost until Ctrl-C.")] = False,
     port: Annotated[int, typer.Option(help="Port for --serve.", min=1, max=65535)] = GUIDE_PORT,
+    platform: PlatformOption = None,
 ) -> None:
-    """Print how to open the graph in Neo4j Browser with tagjack's style and #MyNYPD guide."""
+    """Print how to open the graph in Neo4j Browser with tagjack's style and #MyNYPD guide
+    (with --platform, and a query that shows that platform's network alone)."""
     with user_errors(), ExitStack() as stack:
         folder = stack.enter_context(as_file(files("tagjack.cypher").joinpath("browser")))
         uri = neo4j or (None if db else os.environ.get("NEO4J_URI"))
@@ -36,7 +40,7 @@ def browser(
             return
         from tagjack.graph.store.neo4j_connect import public_uri
 
-        typer.echo(steps(public_uri(uri), folder, port=port))  # never a user:password@ part
+        typer.echo(steps(public_uri(uri), folder, port=port, platform=platform))  # never user:password@
         if serve:
             _serve(folder, port)
 
@@ -53,10 +57,26 @@ def browser_url(uri: str) -> str:
     return f"http://{parts.hostname or '127.0.0.1'}:7474/browser/"
 
 
-def steps(uri: str, folder: Path, *, port: int = GUIDE_PORT) -> str:
+def steps(uri: str, folder: Path, *, port: int = GUIDE_PORT, platform: Platform | None = None) -> str:
     user = os.environ.get("NEO4J_USERNAME") or "neo4j"
     base = f"http://localhost:{port}"
-    return "\n".join([
+    return "\n".join([*_steps(uri, folder, user, base, port), *_platform_step(platform), "",
+                      "Run `tagjack analyze --hashtag '#MyNYPD'` first: the style and the guide use the",
+                      "communities, roles, scores and cities it writes back."])
+
+
+def _platform_step(platform: Platform | None) -> list[str]:
+    """How to look at one platform's accounts in the Browser: set $platform, then a query."""
+    if platform is None:
+        return []
+    query = "\n".join("     " + line for line in statement("browser/platform").splitlines()
+                      if not line.startswith("//"))
+    return [f"5. Only {platform}'s accounts: set the parameter, then run the query",
+            f"     :param platform => '{platform}'", query]
+
+
+def _steps(uri: str, folder: Path, user: str, base: str, port: int) -> list[str]:
+    return [
         "Explore the graph in Neo4j Browser:",
         "",
         f"1. Open {browser_url(uri)}",
@@ -70,10 +90,7 @@ def steps(uri: str, folder: Path, *, port: int = GUIDE_PORT) -> str:
         f"   (or drag {folder / 'style.grass'} onto the Browser window)",
         "4. Play the #MyNYPD walk-through; click a query to put it in the editor:",
         f"     :play {base}/guide.html",
-        "",
-        "Run `tagjack analyze --hashtag '#MyNYPD'` first: the style and the guide use the",
-        "communities, roles, scores and cities it writes back.",
-    ])
+    ]
 
 
 def _sqlite_steps(folder: Path) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from tagjack.cli.answers import QuietOption, handle, stages
 from tagjack.cli.errors import user_errors
-from tagjack.cli.options import DbOption, HashtagOption, JsonOption, Neo4jOption, open_store
+from tagjack.cli.options import DbOption, HashtagOption, JsonOption, Neo4jOption, PlatformOption, open_store
 from tagjack.cli.render import out, print_json, print_table
 from tagjack.graph.analytics.coordinated import (
     KINDS,
@@ -33,13 +33,14 @@ def coordination(
         "--alpha", min=0, max=1, help="False discovery rate over the pairs tested.")] = 0.001,
     edges: Annotated[bool, typer.Option(
         "--edges", help="The co-action network itself (with --json: {\"edges\": [...]}).")] = False,
+    platform: PlatformOption = None,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Coordinated groups: accounts that acted on the same posts within seconds, beyond chance."""
     if kind not in KINDS:
         raise typer.BadParameter(f"choose one of {', '.join(KINDS)}", param_hint="--kind")
-    with user_errors(), open_store(db, neo4j) as store, stages(quiet) as progress:
+    with user_errors(), open_store(db, neo4j, platform=platform) as store, stages(quiet) as progress:
         progress("finding coordinated groups")
         answer = coordination_answer(store, hashtag, kind=kind, window=window,
                                      min_weight=min_weight, alpha=alpha, edges=edges)

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
+from tagjack.cli.errors import err
 from tagjack.graph.errors import StoreUnavailable
 from tagjack.graph.model import Platform
 from tagjack.graph.store.base import Store
@@ -21,9 +23,21 @@ Neo4jOption = Annotated[str | None, typer.Option(
 HashtagOption = Annotated[str | None, typer.Option(
     "--hashtag", "-t", help="Hashtag to analyse, e.g. '#MyNYPD' (case-insensitive).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of tables.")]
+
+
+def platform_name(value: str) -> Platform:
+    """The platform ``--platform`` names; an unknown one is a one-line usage error (exit 2)."""
+    try:
+        return Platform(value.strip().lower())
+    except ValueError:
+        err.print(f"[red]error:[/] --platform {escape(repr(value))} is no platform: choose "
+                  + ", ".join(Platform), soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
 PlatformOption = Annotated[Platform | None, typer.Option(
     "--platform", help="Analyse one platform's accounts and posts (a case may hold several).",
-    show_default=False)]
+    parser=platform_name, metavar="twitter|bluesky|mastodon", show_default=False)]
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed, so runs repeat.")]
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 from tagjack.cli.errors import user_errors
-from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, open_store
+from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, PlatformOption, open_store
 from tagjack.cli.render import print_json, print_table
 from tagjack.graph.store.queries import QUERIES, QueryParamError, bind, get_query, run_query, signature
 
@@ -21,9 +21,14 @@ def query(
     list_queries: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
     db: DbOption = None,
     neo4j: Neo4jOption = None,
+    platform: PlatformOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Run a named query (top amplifiers, community members and bridges, paths, city spread...)."""
+    """Run a named query (top amplifiers, community members and bridges, paths, city spread...).
+
+    With --platform, the query covers that platform's accounts only: a handle names
+    that platform's account, and rows name no other platform's.
+    """
     if list_queries:
         _list(as_json=as_json)
         return
@@ -38,7 +43,7 @@ def query(
             raise typer.BadParameter(str(exc) + (f" ({exc.hint})" if exc.hint else ""),
                                      param_hint="--param") from exc
         with open_store(db, neo4j) as store:
-            found = run_query(store, name, raw)
+            found = run_query(store, name, raw, platform=platform)
     if as_json:
         print_json(found.dicts())
     else:

@@ -1,6 +1,8 @@
-// origin_engagement: who quoted or replied to $handle in $hashtag posts, most first (in a hijack, the dunk: engagement, not endorsement). $handle: the origin's handle; $hashtag: the tag; $limit: rows.
+// origin_engagement: who quoted or replied to $handle in $hashtag posts, most first (in a hijack, the dunk: engagement, not endorsement). $handle: the origin's handle; $hashtag: the tag; $limit: rows. $platform: one platform's accounts (null: all).
 MATCH (o:Account)
 WHERE toLower(o.handle) = toLower($handle)
+  AND ($platform IS NULL OR CASE WHEN o.id STARTS WITH 'did:' THEN 'bluesky'
+       WHEN o.id STARTS WITH 'acct:' THEN 'mastodon' ELSE 'twitter' END = $platform)
 WITH o ORDER BY o.id STARTS WITH '@', o.id LIMIT 1
 MATCH (:Hashtag {tag: $hashtag})<-[:TAGGED]-(p:Post)<-[:POSTED]-(x:Account)
 WHERE x <> o AND ((p.kind = 'quote' AND p.ref_author_id = o.id) OR p.reply_to_author_id = o.id)

@@ -151,9 +151,13 @@ STORE_STATEMENT_PARAMS: dict[str, frozenset[str]] = {
 }
 
 
+# Statements tagjack prints for a person to run, with the $params they set themselves.
+SHOWN_STATEMENT_PARAMS = {"browser/platform": frozenset({"platform"})}  # tagjack browser --platform
+
+
 def _statement_params() -> dict[str, frozenset[str]]:
-    return {**STORE_STATEMENT_PARAMS,
-            **{f"queries/{q.name}": frozenset(q.params) for q in QUERIES.values()}}
+    return {**STORE_STATEMENT_PARAMS, **SHOWN_STATEMENT_PARAMS,
+            **{f"queries/{q.name}": frozenset(q.params) | {"platform"} for q in QUERIES.values()}}
 
 
 STATEMENT_PARAMS: dict[str, frozenset[str]] = _statement_params()

@@ -73,17 +73,26 @@ LIMIT = Param(int, default=20)
 HANDLE = Param(str, clean=_handle)
 COMMUNITY = Param(int)
 
+
+
+def _on_platform(alias: str) -> str:
+    """True for an account (row ``alias``) of platform :platform, or any when it is NULL;
+    the platform its id names (model.platform_of), as in the Cypher files."""
+    return (f"(:platform IS NULL OR CASE WHEN {alias}.id LIKE 'did:%' THEN 'bluesky' "
+            f"WHEN {alias}.id LIKE 'acct:%' THEN 'mastodon' ELSE 'twitter' END = :platform)")
+
+
 # The handle lookup both stores share: case-insensitive, a real account before an
-# "@handle" stand-in, then the smallest id.
+# "@handle" stand-in, then the smallest id; one platform's when :platform is given.
 _ACCOUNT_BY = ("SELECT key FROM accounts WHERE handle = {p} COLLATE NOCASE "
-               "ORDER BY id LIKE '@%', id LIMIT 1")
+               f"AND {_on_platform('accounts')} ORDER BY id LIKE '@%', id LIMIT 1")
 # kind codes 1: retweet, 2: quote (graph/store/base.py KIND_CODES). A retweet endorses; a
 # quote spreads a post too but may mock it, so it is counted apart, never as a retweet.
 
 _QUERIES = [
     NamedQuery(
         "top_amplifiers", {"hashtag": HASHTAG, "limit": LIMIT},
-        """
+        f"""
         WITH shared AS (
             SELECT p.author, p.ref_author, p.kind FROM post_tags t JOIN posts p ON p.pk = t.post
             WHERE t.tag = :hashtag AND p.kind IN (1, 2) AND p.ref_author IS NOT NULL
@@ -105,20 +114,21 @@ _QUERIES = [
         FROM counts c JOIN reach ON reach.amplifier = c.amplifier
         LEFT JOIN quotes q ON q.amplifier = c.amplifier
         JOIN accounts a ON a.key = c.amplifier
+        WHERE {_on_platform("a")}
         ORDER BY retweets DESC, unique_retweeters DESC, handle, a.id
         LIMIT :limit
         """),
     NamedQuery(
         "community_members", {"community": COMMUNITY, "limit": LIMIT},
-        """
+        f"""
         SELECT handle, pagerank, amplifier_score AS score, role, followers
-        FROM accounts WHERE community = :community
+        FROM accounts WHERE community = :community AND {_on_platform("accounts")}
         ORDER BY coalesce(pagerank, 0.0) DESC, handle, id
         LIMIT :limit
         """),
     NamedQuery(
         "community_bridges", {"community": COMMUNITY, "limit": LIMIT},
-        """
+        f"""
         WITH e AS (SELECT source, target, count FROM edges
                    UNION ALL SELECT source, target, count FROM given_edges),
         und(a, b, w) AS (SELECT source, target, count FROM e
@@ -127,7 +137,7 @@ _QUERIES = [
                count(DISTINCT y.key) AS neighbours, sum(und.w) AS weight
         FROM und JOIN accounts x ON x.key = und.a JOIN accounts y ON y.key = und.b
         WHERE x.community = :community AND y.community IS NOT NULL
-          AND y.community <> :community
+          AND y.community <> :community AND {_on_platform("x")}
         GROUP BY x.key
         ORDER BY other_communities DESC, weight DESC, handle, x.id
         LIMIT :limit
@@ -191,23 +201,23 @@ _QUERIES = [
         lists=("path",)),
     NamedQuery(
         "city_spread", {"hashtag": HASHTAG},
-        """
+        f"""
         SELECT c.name AS city, c.country AS country, min(p.created_at) AS first_at,
                count(DISTINCT p.author) AS accounts, count(*) AS posts
         FROM post_tags t JOIN posts p ON p.pk = t.post JOIN accounts a ON a.key = p.author
         JOIN cities c ON c.id = a.city_id
-        WHERE t.tag = :hashtag
+        WHERE t.tag = :hashtag AND {_on_platform("a")}
         GROUP BY c.id
         ORDER BY first_at, city, c.id
         """,
         times=("first_at",)),
     NamedQuery(
         "hashtag_cooccurrence", {"hashtag": HASHTAG, "limit": LIMIT},
-        """
+        f"""
         SELECT o.tag AS hashtag, count(*) AS posts, count(DISTINCT p.author) AS accounts
         FROM post_tags t JOIN post_tags o ON o.post = t.post AND o.tag <> t.tag
-        JOIN posts p ON p.pk = t.post
-        WHERE t.tag = :hashtag
+        JOIN posts p ON p.pk = t.post JOIN accounts a ON a.key = p.author
+        WHERE t.tag = :hashtag AND {_on_platform("a")}
         GROUP BY o.tag
         ORDER BY posts DESC, hashtag
         LIMIT :limit
@@ -246,11 +256,14 @@ _QUERIES = [
         times=("first_at",)),
     NamedQuery(
         "coordinated_groups", {"limit": LIMIT},
-        """
-        WITH members AS (SELECT kind, grp, source AS account FROM coordinated_with
-                         UNION SELECT kind, grp, target FROM coordinated_with),
+        f"""
+        WITH cw AS (SELECT c.kind, c.grp, c.source, c.target, c.window_s
+                    FROM coordinated_with c JOIN accounts a ON a.key = c.source
+                    WHERE {_on_platform("a")}),
+        members AS (SELECT kind, grp, source AS account FROM cw
+                    UNION SELECT kind, grp, target FROM cw),
         g AS (SELECT kind, grp, count(*) AS pairs, max(window_s) AS window_s
-              FROM coordinated_with GROUP BY kind, grp)
+              FROM cw GROUP BY kind, grp)
         SELECT g.kind AS kind, g.grp AS "group",
                (SELECT count(*) FROM members m WHERE m.kind = g.kind AND m.grp = g.grp) AS size,
                g.pairs AS pairs, g.window_s AS window_s,
@@ -308,10 +321,11 @@ def signature(query: NamedQuery) -> str:
                     for n, p in query.params.items())
 
 
-def run_query(store: Any, name: str, raw: Mapping[str, str]) -> Rows:
-    """Run named query ``name`` on either store with ``k=v`` parameters."""
+def run_query(store: Any, name: str, raw: Mapping[str, str], *, platform: str | None = None) -> Rows:
+    """Run named query ``name`` on either store with ``k=v`` parameters, over one
+    platform's accounts when ``platform`` is given (every query takes ``$platform``)."""
     query = get_query(name)
-    params = bind(query, raw)
+    params = {**bind(query, raw), "platform": platform}
     if hasattr(store, "named_query"):  # Neo4jStore
         return store.named_query(name, params)
     db = getattr(store, "db", None)

@@ -46,6 +46,37 @@ def test_an_analysis_of_one_platform_names_only_its_accounts(db):
     assert all("." not in r["handle"] for r in json.loads(twitter.stdout))
 
 
-def test_an_unknown_platform_is_a_usage_error(db):
-    result = runner.invoke(app, ["amplifiers", "--db", db, "--platform", "myspace"])
+@pytest.mark.parametrize("command", [["amplifiers"], ["hijack", "-t", "x"], ["report", "-t", "x"],
+                                     ["query", "top_amplifiers", "-p", "hashtag=x"], ["cypher", "RETURN 1"],
+                                     ["browser"], ["coordination"], ["export", "--out", "x"]])
+def test_an_unknown_platform_is_one_line_exit_2(db, command):
+    result = runner.invoke(app, [*command, "--db", db, "--platform", "myspace"])
     assert result.exit_code == 2
+    assert [line for line in result.stderr.splitlines() if line.strip()] == [
+        "error: --platform 'myspace' is no platform: choose twitter, bluesky, mastodon"]
+
+
+def test_a_named_query_covers_one_platform(db):
+    def rows(*platform: str) -> list[dict]:
+        result = runner.invoke(app, ["query", "hashtag_cooccurrence", "-p", "hashtag=hceres", "--db", db,
+                                     "--json", *platform])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    assert rows("--platform", "bluesky") == rows() != []
+    assert rows("--platform", "Twitter") == rows("--platform", "mastodon") == []
+
+
+def test_coordination_takes_a_platform(db):
+    result = runner.invoke(app, ["coordination", "--db", db, "--platform", "twitter", "--json",
+                                 "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "groups" in json.loads(result.stdout)
+
+
+def test_browser_shows_how_to_see_one_platform():
+    result = runner.invoke(app, ["browser", "--neo4j", "bolt://127.0.0.1:7687", "--platform", "bluesky"])
+    assert result.exit_code == 0, result.output
+    assert ":param platform => 'bluesky'" in result.stdout and "= $platform" in result.stdout
+    plain = runner.invoke(app, ["browser", "--neo4j", "bolt://127.0.0.1:7687"])
+    assert "$platform" not in plain.stdout

@@ -23,10 +23,12 @@ from neo4j.exceptions import Neo4jError
 from neo4j_server import neo4j_settings, wipe
 from tagjack.cli.app import app
 from tagjack.cli.browser import _CorsHandler
+from tagjack.cypher import statement
 from tagjack.graph.store.queries import QUERIES
 from typer.testing import CliRunner
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "v1-sample500" / "sample-tweets-500.jsonl.gz"
+MASTODON = Path(__file__).resolve().parents[1] / "data" / "mastodon-py" / "statuses.json"
 runner = CliRunner()
 
 
@@ -168,6 +170,27 @@ def test_query_gives_the_same_json_on_both_stores(neo4j_env, sqlite_db):
     on_sqlite = invoke(*args, "--db", str(sqlite_db), env={"NEO4J_URI": ""})
     assert on_neo4j.exit_code == on_sqlite.exit_code == 0
     assert orjson.loads(on_neo4j.stdout) == orjson.loads(on_sqlite.stdout) != []
+    for platform, found in (("twitter", True), ("bluesky", False)):
+        on_neo4j = invoke(*args, "--platform", platform, env=neo4j_env)
+        on_sqlite = invoke(*args, "--platform", platform, "--db", str(sqlite_db), env={"NEO4J_URI": ""})
+        assert orjson.loads(on_neo4j.stdout) == orjson.loads(on_sqlite.stdout)
+        assert bool(orjson.loads(on_neo4j.stdout)) is found
+
+
+@pytest.mark.neo4j
+def test_cypher_binds_platform_as_its_help_says(neo4j_env):
+    assert invoke("load", str(SAMPLE), str(MASTODON), "--quiet", env=neo4j_env).exit_code == 0
+    query = ("MATCH (a:Account) WHERE CASE WHEN a.id STARTS WITH 'did:' THEN 'bluesky' WHEN a.id "
+             "STARTS WITH 'acct:' THEN 'mastodon' ELSE 'twitter' END = $platform RETURN a.handle AS h")
+    assert query.split(" RETURN")[0] in " ".join(invoke("cypher", "--help").stdout.split())
+    result = invoke("cypher", query, "--platform", "mastodon", "--json", env=neo4j_env)
+    assert result.exit_code == 0, result.stderr
+    handles = {row["h"] for row in orjson.loads(result.stdout)}
+    assert handles == {"halcy@icosahedron.website", "halcy@mastodon.social", "h4lcy.bsky.social@bsky.brid.gy"}
+    shown = invoke("cypher", statement("browser/platform"), "--platform", "mastodon", "--json", env=neo4j_env)
+    assert shown.exit_code == 0, shown.stderr  # the query `browser --platform` prints runs as printed
+    assert orjson.loads(shown.stdout) and all(row["a"]["id"].startswith("acct:")
+                                              for row in orjson.loads(shown.stdout))
 
 
 @pytest.mark.neo4j

@@ -54,6 +54,19 @@ def test_every_simulated_post_reads_back(tmp_path, fmt, reader):
     assert all(p.reply_to_author_id and not p.ref_id for p in posts.values() if p.kind is PostKind.REPLY)
 
 
+@pytest.mark.parametrize("fmt", ["jetstream", "mastodon"])
+def test_a_quote_that_replies_sets_both_references(tmp_path, fmt):
+    simulate(tmp_path, tweets=SMALL, fmt=fmt, seed=3)
+    quotes = [r for r in read_file(tmp_path / "tweets.jsonl")
+              if isinstance(r, Post) and r.kind is PostKind.QUOTE]
+    both = [q for q in quotes if q.reply_to_id is not None]
+    assert 0 < len(both) < len(quotes)  # one quote in five, by id
+    for quote in both:  # the reply answers the post it quotes: both references, both authors
+        assert quote.reply_to_id == quote.ref_id and quote.reply_to_author_id == quote.ref_author_id
+        assert quote.ref_author_id
+    assert all(q.reply_to_author_id is None for q in quotes if q.reply_to_id is None)
+
+
 def dunks(folder, truth) -> dict[str, int]:
     """The hijackers' quotes of and replies to the origin, read back as tagjack reads them."""
     records = list(read_file(folder / "tweets.jsonl"))
@@ -62,7 +75,9 @@ def dunks(folder, truth) -> dict[str, int]:
     found = {"quote": 0, "reply": 0}
     for post in (r for r in records if isinstance(r, Post) and handles.get(r.author_id) in hijackers):
         found["quote"] += post.kind is PostKind.QUOTE and handles.get(post.ref_author_id) == truth["origin"]
-        found["reply"] += handles.get(post.reply_to_author_id) == truth["origin"]
+        # a quote that also replies (Bluesky, Mastodon) counts as a quote, as on Twitter
+        found["reply"] += post.kind is PostKind.REPLY \
+            and handles.get(post.reply_to_author_id) == truth["origin"]
     return found
 
 

@@ -267,6 +267,9 @@ FIXED = {
     ("graph/store/queries.py", "_ACCOUNT_BY.format(p=':handle')"): "a fixed SQL fragment, a placeholder",
     ("graph/store/queries.py", "_ACCOUNT_BY.format(p=':source')"): "a fixed SQL fragment, a placeholder",
     ("graph/store/queries.py", "_ACCOUNT_BY.format(p=':target')"): "a fixed SQL fragment, a placeholder",
+    **{("graph/store/queries.py", f"_on_platform('{alias}')"): "a fixed SQL fragment on a literal alias "
+       "(checked below)" for alias in ("accounts", "a", "x")},
+    ("graph/store/queries.py", "alias"): "_on_platform(): a literal table alias (checked below)",
 }
 MODULES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "graph" / "store").glob("*.py"))
 
@@ -300,7 +303,8 @@ def interpolations(tree: ast.AST) -> list[tuple[ast.AST, str]]:
 def test_no_query_text_is_built_from_data(module):
     tree = ast.parse((REPO / module).read_text(encoding="utf-8"))
     for node, what in interpolations(tree):
-        if isinstance(node, ast.Call) and not is_query_text_call(node, tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "format" and not is_query_text_call(node, tree):
             continue  # .format on text that is no query (an error message)
         assert (module, what) in FIXED, f"{module}: {what!r} is put into SQL/Cypher text"
 
@@ -351,6 +355,8 @@ def test_the_fixed_pieces_are_what_they_claim():
                 and call.func.attr == "format" and ast.unparse(call.func.value) == "_ACCOUNT_BY":
             assert all(isinstance(k.value, ast.Constant) and k.value.value.startswith(":")
                        for k in call.keywords)
+        if isinstance(call, ast.Call) and ast.unparse(call.func) == "_on_platform":
+            assert [type(a) for a in call.args] == [ast.Constant] and call.args[0].value.isidentifier()
 
 
 def test_cypher_runs_only_statement_files_or_the_users_own_query():

@@ -6,6 +6,7 @@ accounts, edges and posts only, with the same answers as a store loaded with it 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,9 @@ from store_cases import SAMPLE, edges_by_ids, posts_by_ids, totals
 from tagjack.graph.ingest.batches import RejectsFile, load_records
 from tagjack.graph.ingest.readers.detect import input_files, read_file
 from tagjack.graph.model import EdgeKind, Platform, platform_of
+from tagjack.graph.simulation.simulate import simulate
 from tagjack.graph.store.platform import on_platform
+from tagjack.graph.store.queries import QUERIES, run_query
 from tagjack.graph.store.sqlite import SqliteStore
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -83,3 +86,34 @@ def test_the_whole_store_is_unchanged_by_platforms(store, tmp_path):
     whole = store.hashtag_counts()
     per = [store.hashtag_counts(platform=p) for p in Platform]
     assert {t: sum(c.get(t, 0) for c in per) for t in whole} == whole
+
+
+
+@pytest.fixture(scope="module")
+def one_story(tmp_path_factory) -> dict[Platform, list[Path]]:
+    """The same simulated #MyNYPD story as Twitter, Bluesky and Mastodon collections."""
+    folder = tmp_path_factory.mktemp("story")
+    formats = {Platform.TWITTER: "v1", Platform.BLUESKY: "jetstream", Platform.MASTODON: "mastodon"}
+    for platform, fmt in formats.items():
+        simulate(folder / platform, tweets=400, fmt=fmt, seed=3)
+    return {platform: [folder / platform / "tweets.jsonl"] for platform in formats}
+
+
+def test_named_queries_of_one_platform_answer_as_the_platform_alone(store, one_story, tmp_path):
+    load(store, [p for paths in one_story.values() for p in paths], tmp_path)
+    whole = run_query(store, "top_amplifiers", {"hashtag": "mynypd", "limit": "100"})
+    total = 0
+    for platform, paths in one_story.items():
+        single = SqliteStore(tmp_path / f"{platform}.db")
+        load(single, paths, tmp_path)
+        truth = json.loads((paths[0].parent / "truth.json").read_text(encoding="utf-8"))
+        params = {"hashtag": "mynypd", "handle": truth["origin"], "source": truth["origin"],
+                  "target": truth["amplifiers"][0], "community": "0", "limit": "100"}
+        for name, query in QUERIES.items():
+            mine = {k: v for k, v in params.items() if k in query.params}
+            got = run_query(store, name, mine, platform=platform)
+            assert got == run_query(single, name, mine), (platform, name)
+        amplifiers = run_query(single, "top_amplifiers", {"hashtag": "mynypd", "limit": "100"}).rows
+        assert amplifiers and run_query(single, "account_neighbourhood", {"handle": truth["origin"]}).rows
+        total += len(amplifiers)
+    assert len(whole.rows) == total  # the whole store: the three platforms' amplifiers together

@@ -38,6 +38,10 @@ V2_KEYS = re.compile(rb'"(author_id|includes|referenced_tweets|conversation_id|e
 V2_USER_KEYS = re.compile(rb'"(username|public_metrics)"\s*:')  # a users_ file opens with users
 BLUESKY_KEYS = re.compile(rb'"(did|uri)"\s*:\s*"(did:|at://did:)')
 MASTODON_KEYS = re.compile(rb'"acct"\s*:')
+# a vcrpy cassette (YAML, keys sorted) of a Mastodon API client: Mastodon's API paths or an
+# account's "acct" in a recorded body (quoted as YAML keeps it, or escaped)
+YAML_CASSETTE = re.compile(rb"^interactions:[ \t]*\r?$", re.MULTILINE)
+MASTODON_API = re.compile(rb'/api/v[12]/(statuses|accounts|timelines|search|notifications)|\\?"acct\\?"\s*:')
 
 
 def input_files(paths: list[str]) -> list[Path]:
@@ -84,6 +88,8 @@ def detect(head: bytes) -> str | None:
         return "v1"
     if text[:1] in (b"{", b"["):
         return _json_format(text)
+    if YAML_CASSETTE.search(text):
+        return "mastodon" if MASTODON_API.search(text) else None
     return _text_format(text)
 
 
@@ -144,6 +150,9 @@ def _platform(value: dict) -> str | None:
     account = value.get("account")
     if isinstance(account, dict) and "acct" in account and "uri" in value:
         return "mastodon"
+    interactions = value.get("interactions")
+    if isinstance(interactions, list) and MASTODON_API.search(orjson.dumps(interactions[:5])):
+        return "mastodon"  # a cassette vcrpy wrote as JSON
     for key in ("posts", "feed", "statuses"):  # a searchPosts or feed page, an archive
         items = value.get(key)
         if isinstance(items, list) and items and isinstance(items[0], dict) \
@@ -206,7 +215,7 @@ def detect_file(path: Path) -> str:
     if kind is None:
         raise InputError(f"{path}: unknown format: not Twitter JSON (API v1.1 or v2), "
                          "twarc-csv CSV, Bluesky (Jetstream, AppView JSON, twitwi CSV), "
-                         "Mastodon statuses or an edge list",
+                         "Mastodon (statuses, API cassettes) or an edge list",
                          hint=f"if it is one of them, say which with --format ({', '.join(FORMATS)})")
     return kind
 

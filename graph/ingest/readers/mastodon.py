@@ -1,5 +1,8 @@
-"""Mastodon Status entities as collectors write them: JSON Lines, a JSON array, or
-mastodon-archive's ``{"statuses": [...]}`` (its ``favourites`` and ``mentions`` too).
+"""Mastodon Status entities as collectors write them: JSON Lines, a JSON array,
+mastodon-archive's ``{"statuses": [...]}`` (its ``favourites`` and ``mentions`` too), or the
+VCR cassettes of an API client's tests (Mastodon.py's; YAML or JSON, ``cassette.py``), whose
+responses hold statuses, accounts, lists of them, search results, a thread's context or
+notifications. Account entities become accounts; other responses are skipped, with a count.
 
 Ids are global, so one store holds several instances' views of the same posts:
 - a post is its ``uri`` (the ActivityPub id; a status ``id`` is local to the instance
@@ -24,13 +27,15 @@ note clearly states (``bio.place_in_bio``).
 
 from __future__ import annotations
 
+import io
 import logging
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlsplit
 
 from tagjack.graph.ingest.readers.bio import place_in_bio
+from tagjack.graph.ingest.readers.cassette import Response, host_of, responses, yaml_responses
 from tagjack.graph.ingest.readers.common import (
     RECORD_ERRORS,
     BadRecord,
@@ -51,6 +56,7 @@ from tagjack.graph.model import Account, Post, PostKind, Record, Reject
 log = logging.getLogger(__name__)
 
 ARCHIVE_KEYS = ("statuses", "favourites", "mentions", "bookmarks")
+RESPONSE_LISTS = ("statuses", "accounts", "ancestors", "descendants")  # search, context
 MAX_NESTING = 3  # a boost of a quote of a quote: as deep as Mastodon nests
 # profile fields people use to say where they are (names compared casefolded, without emoji)
 LOCATION_FIELDS = {
@@ -71,10 +77,17 @@ def read_mastodon(path: Path, *, on_progress: Progress | None = None) -> Iterato
 
 
 def parse_mastodon_stream(fh: IO[bytes], *, source: str) -> Iterator[Record | Reject]:
-    """Records of a Mastodon file: JSON Lines of statuses, a JSON array, or an archive."""
+    """Records of a Mastodon file: JSON Lines of statuses, a JSON array, an archive, or a
+    cassette (YAML when the file does not open as JSON)."""
     reader = MastodonReader(source)
-    for item in json_values(fh, source=source):
-        yield from (item,) if isinstance(item, Reject) else reader.value(item[1], line=item[0])
+    fh = fh if hasattr(fh, "peek") else io.BufferedReader(fh)  # type: ignore[arg-type]
+    if fh.peek(4096).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"{", b"[", b""):
+        for response in yaml_responses(fh, source=source, skipped=reader.skipped):
+            yield from (response,) if isinstance(response, Reject) else reader.response(response)
+    else:
+        for item in json_values(fh, source=source):
+            yield from (item,) if isinstance(item, Reject) else reader.value(item[1], line=item[0])
+    reader.log_skipped()
 
 
 def parse_mastodon(lines: Iterable[bytes], *, source: str) -> Iterator[Record | Reject]:
@@ -82,6 +95,7 @@ def parse_mastodon(lines: Iterable[bytes], *, source: str) -> Iterator[Record | 
     reader = MastodonReader(source)
     for item in json_lines(lines, source=source):
         yield from (item,) if isinstance(item, Reject) else reader.value(item[1], line=item[0])
+    reader.log_skipped()
 
 
 class MastodonReader:
@@ -95,11 +109,21 @@ class MastodonReader:
         self.posts = Originals()  # posts read, by uri: a status read twice is read once
         self.statuses: dict[str, str] = {}  # local id -> uri
         self.accounts: dict[str, str] = {}  # local id -> account id
+        self.skipped: Counter[str] = Counter()
+
+    def log_skipped(self) -> None:
+        if self.skipped:
+            log.info("%s: skipped %s", self.source,
+                     ", ".join(f"{n:,} {what}" for what, n in self.skipped.most_common()))
 
     def value(self, value: Any, *, line: int) -> Iterator[Record | Reject]:
         if isinstance(value, list):
             for item in value:
                 yield from self.value(item, line=line)
+        elif isinstance(value, dict) and isinstance(value.get("interactions"), list) \
+                and "account" not in value:  # a cassette vcrpy wrote as JSON
+            for response in responses(value, source=self.source, skipped=self.skipped, line=line):
+                yield from (response,) if isinstance(response, Reject) else self.response(response)
         elif isinstance(value, dict) and any(isinstance(value.get(k), list) for k in ARCHIVE_KEYS) \
                 and "account" not in value:
             for key in ARCHIVE_KEYS:
@@ -107,6 +131,11 @@ class MastodonReader:
                     yield from self.value(item, line=line)
         elif not isinstance(value, dict):
             yield reject(self.source, line, f"not a Mastodon status: {type(value).__name__}", value)
+        elif _is_account(value):
+            try:
+                yield account_of(value, instance=self.server or host_of(value.get("url")))
+            except RECORD_ERRORS as exc:
+                yield reject(self.source, line, reason(exc), value)
         else:
             try:
                 records, _ = self.status(value)
@@ -114,6 +143,18 @@ class MastodonReader:
                 yield reject(self.source, line, reason(exc), value)
             else:
                 yield from records
+
+    def response(self, response: Response) -> Iterator[Record | Reject]:
+        """The statuses and accounts of one API response; the host that answered it is the
+        serving instance (the domain of an ``acct`` without one)."""
+        if response.host:
+            self.server = response.host
+        body = response.body
+        for entity in (e for value in (body if isinstance(body, list) else [body]) for e in _entities(value)):
+            if isinstance(entity, dict) and (_is_account(entity) or _is_status(entity)):
+                yield from self.value(entity, line=response.line)
+            else:
+                self.skipped["responses holding no status or account"] += 1
 
     def status(self, status: dict, *, depth: int = 0) -> tuple[list[Record], Post]:
         """The records of one status (what it embeds first, its post last) and its post.
@@ -188,7 +229,7 @@ class MastodonReader:
     def _instance(self, status: dict, uri: str) -> str:
         """The serving instance, learnt from the first status of a local account; until then
         the status's own host."""
-        own = _host(status.get("url")) or _host(uri)
+        own = host_of(status.get("url")) or host_of(uri)
         account = status.get("account")
         acct = account.get("acct") if isinstance(account, dict) else None
         if self.server is None and own and isinstance(acct, str) and "@" not in acct.strip("@"):
@@ -263,13 +304,22 @@ def _quote_id(status: dict) -> Any:
     return status.get("quoted_status_id")
 
 
-def _host(url: Any) -> str:
-    if not isinstance(url, str) or "://" not in url:
-        return ""
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
+def _entities(value: Any) -> list:
+    """The Status and Account entities in one value of a response: itself, the lists of a
+    search result or a thread's context, or a notification's status."""
+    if not isinstance(value, dict) or _is_account(value) or _is_status(value):
+        return [value]
+    found = [value[k] for k in RESPONSE_LISTS if isinstance(value.get(k), list)]
+    return [item for items in found for item in items] if found else [value.get("status")]
+
+
+def _is_account(value: dict) -> bool:
+    """An Account entity (not a status, which holds one)."""
+    return "acct" in value and "username" in value and "account" not in value
+
+
+def _is_status(value: dict) -> bool:
+    return "uri" in value and bool(value.keys() & {"account", "content", "reblog"})
 
 
 def _local(value: Any) -> str | None:

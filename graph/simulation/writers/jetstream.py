@@ -4,7 +4,7 @@ Each account appears first through an ``identity`` event (its handle,
 ``name.bsky.social``) and a profile commit (display name; its location, if any,
 as the 📍 line of its description, the convention Bluesky users follow); then its
 posts are ``app.bsky.feed.post`` commits (tags and mentions as facets, quotes as
-``app.bsky.embed.record``, replies with ``reply.parent``, coordinates as
+``app.bsky.embed.record``, replies with ``reply.parent``, some quotes with both, coordinates as
 ``community.lexicon.embed.geo``) and its retweets ``app.bsky.feed.repost`` commits.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from tagjack.graph.simulation.world import QUOTE, REPLY, RETWEET, Tweet, World
 from tagjack.graph.simulation.writers.base import Writer
-from tagjack.graph.simulation.writers.social import retold, token
+from tagjack.graph.simulation.writers.social import replies_too, retold, token
 
 TID_DIGITS = "234567abcdefghijklmnopqrstuvwxyz"
 PIN = "\U0001f4cd"
@@ -104,7 +104,7 @@ class JetstreamWriter(Writer):
             lon, lat = tw.coords
             record["embed"] = {"$type": "community.lexicon.embed.geo",
                                "latitude": str(lat), "longitude": str(lon)}
-        if tw.kind == REPLY and ref is not None:  # the thread's root is not kept: the parent stands in
+        if (tw.kind == REPLY or replies_too(tw)) and ref is not None:  # no root kept: the parent stands in
             record["reply"] = {"root": {"uri": self.uri(ref), "cid": "c"},
                                "parent": {"uri": self.uri(ref), "cid": "c"}}
         return record

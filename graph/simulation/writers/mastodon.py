@@ -4,7 +4,8 @@ A collector following the tag from ``mastodon.social`` sees every status with th
 instance's local ids; accounts live on a few instances (``acct`` is bare for
 mastodon.social's own), their location is a ``Location`` profile field, content is
 HTML. A retweet is a boost (``reblog`` holds the original), a quote a 4.4 quote
-(``quote.quoted_status``), a reply carries ``in_reply_to_id`` and mentions whom it answers.
+(``quote.quoted_status``), a reply carries ``in_reply_to_id`` and mentions whom it answers;
+some quotes reply to what they quote too (``social.replies_too``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import orjson
 from tagjack.graph.simulation.world import QUOTE, REPLY, RETWEET, Tweet, World
 from tagjack.graph.simulation.writers.base import Writer
-from tagjack.graph.simulation.writers.social import retold
+from tagjack.graph.simulation.writers.social import replies_too, retold
 
 SERVER = "mastodon.social"
 INSTANCES = (SERVER, SERVER, "mas.to", "kolektiva.social", "hachyderm.io", "mstdn.social")
@@ -92,10 +93,10 @@ class MastodonWriter(Writer):
         status["mentions"] = [{"id": acc.id[m], "username": acc.handle[m], "url": self.profile_url(m),
                                "acct": self.acct(m)}
                               for m in dict.fromkeys(int(s.value) for s in mentions)]
-        if tw.kind == REPLY and ref is not None:
+        if (tw.kind == REPLY or replies_too(tw)) and ref is not None:
             status["in_reply_to_id"] = str(ref.id)
             status["in_reply_to_account_id"] = acc.id[ref.author]
-        elif tw.kind == QUOTE and ref is not None:
+        if tw.kind == QUOTE and ref is not None:
             status["quote"] = {"state": "accepted", "quoted_status": self.status(ref)}
         return status
 

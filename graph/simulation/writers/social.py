@@ -1,13 +1,15 @@
-"""What the Bluesky and Mastodon writers share: a tweet's text retold with platform handles."""
+"""What the Bluesky and Mastodon writers share: a tweet's text retold with platform handles,
+and which quotes also reply."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from hashlib import blake2b
 
-from tagjack.graph.simulation.world import Tweet
+from tagjack.graph.simulation.world import QUOTE, Tweet
 
 BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
+QUOTE_REPLY_EVERY = 5  # one quote in five (by id) is posted as a reply to what it quotes
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +21,15 @@ class Span:
     byte_start: int
     byte_end: int
     value: str | int  # the tag (without '#') or the account number
+
+
+def replies_too(tw: Tweet) -> bool:
+    """True for a quote that is also a reply to the post it quotes: a Bluesky post with both
+    ``reply`` and a record embed, a Mastodon quote with ``in_reply_to_id``, as people write
+    them on both platforms. The quote and the reply name the same account, so the story
+    and its truth are the same; readers must keep both references.
+    """
+    return tw.kind == QUOTE and tw.ref is not None and tw.id % QUOTE_REPLY_EVERY == 0
 
 
 def retold(tw: Tweet, handle_of) -> tuple[str, list[Span], list[Span]]:

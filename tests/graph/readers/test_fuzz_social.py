@@ -10,7 +10,8 @@ import copy
 import io
 import json
 
-from hypothesis import given
+import yaml
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from tagjack.graph.ingest.readers.bluesky import parse_bluesky, parse_bluesky_stream
 from tagjack.graph.ingest.readers.detect import detect
@@ -69,4 +70,21 @@ def test_mastodon_mangled_statuses(data, tmp_path_factory):
     records = checked(parse_mastodon([line], source="fuzz.jsonl"))
     checked(parse_mastodon_stream(io.BytesIO(line), source="fuzz.jsonl"))
     detect(line[:65536])
+    stored(records, tmp_path_factory.getbasetemp())
+
+
+@settings(FUZZ, max_examples=100)  # the status itself is fuzzed above: here, its wrapping
+@given(data=st.data())
+def test_mastodon_mangled_cassettes(data, tmp_path_factory):
+    status = mangled(data, copy.deepcopy(data.draw(st.sampled_from(STATUS_SEEDS))))
+    body = as_line(data, status).decode("utf-8", "replace")
+    code = data.draw(st.sampled_from([200, 200, 404, None]))
+    cassette = {"interactions": [{"request": {"uri": "https://mastodon.social/api/v1/statuses/1"},
+                                  "response": {"status": {"code": code}, "body": {"string": body}}}],
+                "version": 1}
+    text = yaml.dump(cassette, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper)).encode()
+    if data.draw(st.booleans()):  # cut anywhere: broken YAML is one reject with its line
+        text = text[:data.draw(st.integers(0, len(text)))]
+    records = checked(parse_mastodon_stream(io.BytesIO(text), source="fuzz.yaml"))
+    detect(text[:65536])
     stored(records, tmp_path_factory.getbasetemp())
