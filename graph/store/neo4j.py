@@ -35,7 +35,7 @@ from typing import Any, Self
 
 import numpy as np
 import orjson
-from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, ManagedTransaction, Session
+from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction, Session
 from neo4j import graph as neo4j_graph
 from neo4j import spatial as neo4j_spatial
 from neo4j import time as neo4j_time
@@ -174,6 +174,9 @@ class Neo4jStore:
         self._keys = _Keys()
         self._written: dict[str, int] = {}  # account id -> hash of the row this store last wrote
         self.driver = driver or connect(uri, credentials, shown=self.uri)
+        # one causal chain per store: on a cluster (neo4j://, Aura) a read routed to another
+        # member than the write before it still sees that write
+        self._bookmarks = GraphDatabase.bookmark_manager()
         try:
             self._apply_schema()
             if not any_version:
@@ -192,7 +195,8 @@ class Neo4jStore:
         return cls(uri, creds, batch_size=batch_size, any_version=any_version)
 
     def session(self, *, access_mode: str = WRITE_ACCESS) -> Session:
-        return self.driver.session(database=self.database, default_access_mode=access_mode)
+        return self.driver.session(database=self.database, default_access_mode=access_mode,
+                                   bookmark_manager=self._bookmarks)
 
     def _apply_schema(self) -> None:
         """Constraints and indexes, each in its own transaction (schema commands can't share).
