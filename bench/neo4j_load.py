@@ -4,7 +4,8 @@
     bench_neo4j_load(100_000)   # needs NEO4J_URI (+ NEO4J_USERNAME / NEO4J_PASSWORD)
 
 Both stores load the same v1 JSONL in-process through ``load_records`` (the
-reader's time is in both), with the default batch size. Neo4j must start empty,
+reader's time is in both): SQLite with 5,000 records per transaction, Neo4j with the
+records per transaction ``tagjack load --neo4j`` uses. Neo4j must start empty,
 so the bench never touches someone's data: pass ``wipe=True`` to empty it first.
 It is emptied again afterwards.
 """
@@ -16,17 +17,19 @@ import time
 from pathlib import Path
 
 from tagjack.graph.ingest.batches import DEFAULT_BATCH_SIZE, LoadStats, RejectsFile, load_records
+from tagjack.graph.ingest.loader import NEO4J_BATCH_SIZE
 from tagjack.graph.ingest.readers.v1 import read_v1
 from tagjack.graph.simulation.simulate import simulate
 from tagjack.graph.store.sqlite import SqliteStore
 
 
 def bench_neo4j_load(n_tweets: int, *, seed: int = 1, uri: str | None = None,
-                     wipe: bool = False, batch_size: int = DEFAULT_BATCH_SIZE) -> dict:
+                     wipe: bool = False, batch_size: int = DEFAULT_BATCH_SIZE,
+                     neo4j_batch_size: int = NEO4J_BATCH_SIZE) -> dict:
     """Tweets per second loading ``n_tweets`` simulated tweets into Neo4j and into SQLite.
 
-    Returns ``{tweets, posts, edges, batch_size, sqlite_seconds, sqlite_tweets_per_s,
-    neo4j_seconds, neo4j_tweets_per_s, neo4j_vs_sqlite}`` (the last: Neo4j's rate as a
+    Returns ``{tweets, posts, edges, batch_size, neo4j_batch_size, sqlite_seconds,
+    sqlite_tweets_per_s, neo4j_seconds, neo4j_tweets_per_s, neo4j_vs_sqlite}`` (the last: Neo4j's rate as a
     fraction of SQLite's).
     """
     import os
@@ -42,10 +45,10 @@ def bench_neo4j_load(n_tweets: int, *, seed: int = 1, uri: str | None = None,
         tweets = folder / "tweets.jsonl"
         with SqliteStore(folder / "bench.db") as sqlite:
             lite, lite_s = _timed_load(sqlite, tweets, folder, batch_size)
-        with Neo4jStore.from_env(uri, batch_size=batch_size) as neo4j:
+        with Neo4jStore.from_env(uri) as neo4j:
             _ensure_empty(neo4j, wipe=wipe)
             try:
-                neo, neo_s = _timed_load(neo4j, tweets, folder, batch_size)
+                neo, neo_s = _timed_load(neo4j, tweets, folder, neo4j_batch_size)
             finally:
                 _empty(neo4j)
     if (neo.posts, neo.edges) != (lite.posts, lite.edges):
@@ -56,6 +59,7 @@ def bench_neo4j_load(n_tweets: int, *, seed: int = 1, uri: str | None = None,
         "posts": lite.posts,
         "edges": lite.edges,
         "batch_size": batch_size,
+        "neo4j_batch_size": neo4j_batch_size,
         "sqlite_seconds": round(lite_s, 3),
         "sqlite_tweets_per_s": round(n_tweets / lite_s, 1),
         "neo4j_seconds": round(neo_s, 3),
@@ -82,7 +86,11 @@ def _ensure_empty(store, *, wipe: bool) -> None:
 
 
 def _empty(store) -> None:
-    store.user_query("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS", {},
+    """Relationships first, in batches: a DETACH DELETE of a hub holds all its relationships in
+    one transaction, which ran out of the server's memory after a 300,000-tweet load."""
+    store.user_query("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS", {},
+                     write=True)
+    store.user_query("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS", {},
                      write=True)
 
 

@@ -10,8 +10,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Tr
 from tagjack.cli.errors import err, user_errors
 from tagjack.cli.options import DbOption, JsonOption, Neo4jOption, db_path, open_store
 from tagjack.cli.render import print_json, print_table
-from tagjack.graph.ingest.batches import DEFAULT_BATCH_SIZE, LoadStats, RejectsFile
-from tagjack.graph.ingest.loader import SQLITE_BATCH_SIZE, load_path
+from tagjack.graph.ingest.batches import LoadStats, RejectsFile
+from tagjack.graph.ingest.loader import NEO4J_BATCH_SIZE, SQLITE_BATCH_SIZE, load_path
 from tagjack.graph.ingest.readers.detect import FORMATS, input_files
 
 
@@ -26,7 +26,7 @@ def load(
     strict: Annotated[bool, typer.Option(help="Stop at the first bad record (exit 2).")] = False,
     batch_size: Annotated[int | None, typer.Option(
         min=1, help=f"Records per transaction (default: {SQLITE_BATCH_SIZE:,} into SQLite, "
-                    f"{DEFAULT_BATCH_SIZE:,} into Neo4j).", show_default=False)] = None,
+                    f"{NEO4J_BATCH_SIZE:,} into Neo4j).", show_default=False)] = None,
     workers: Annotated[int | None, typer.Option(
         min=1, help="Processes for a big JSON Lines file into SQLite (default: cores, up to 4).",
         show_default=False)] = None,

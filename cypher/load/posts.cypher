@@ -6,6 +6,8 @@
 // retweet, quote or reply (a stub). Only new posts get links, so CREATE makes each link once;
 // the caller adds only new posts' interactions to the aggregated edges, so counts stay exact
 // across reloads, and a retried transaction starts over from the same state.
+// replan=skip: index seeks at any size; re-planning as a load grows the graph cost ~1/5 of the server
+CYPHER replan=skip
 UNWIND $rows AS row
 MERGE (p:Post {id: row.id})
 WITH p, row

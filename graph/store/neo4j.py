@@ -35,7 +35,7 @@ from typing import Any, Self
 
 import numpy as np
 import orjson
-from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, ManagedTransaction, Session
+from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction, Session
 from neo4j import graph as neo4j_graph
 from neo4j import spatial as neo4j_spatial
 from neo4j import time as neo4j_time
@@ -66,11 +66,14 @@ from tagjack.graph.store.base import (
 )
 from tagjack.graph.store.neo4j_batch import (
     BatchPlan,
+    PostState,
     doomed_pairs,
     given_edge_row,
     interaction_rows,
     post_row,
+    reference_rows,
     row_hash,
+    stub_plan,
 )
 from tagjack.graph.store.neo4j_connect import Credentials, connect, first_line, public_uri, translated
 from tagjack.graph.store.queries import QUERIES, Rows, iso_utc
@@ -84,10 +87,6 @@ CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
 CREATE_RACES = 3  # attempts at a batch whose new post a concurrent load created first
 
 SCHEMA_VERSION = 2  # 1 (no :Schema node): quotes in RETWEETED, self-interactions dropped
-REFERENCE_STATEMENTS: dict[PostKind, str] = {
-    PostKind.RETWEET: "load/retweets",
-    PostKind.QUOTE: "load/quotes",
-}
 EDGE_TYPES: dict[EdgeKind, str] = {EdgeKind.RETWEET: "retweeted", EdgeKind.QUOTE: "quoted",
                                    EdgeKind.REPLY: "replied_to", EdgeKind.MENTION: "mentioned"}
 EDGE_STATEMENTS = {kind: f"load/{name}" for kind, name in EDGE_TYPES.items()}
@@ -116,9 +115,10 @@ STORE_STATEMENT_PARAMS: dict[str, frozenset[str]] = {
         *EDGE_TYPES.values(), *(f"given_{n}" for n in EDGE_TYPES.values()))},
     "load/schema_version": frozenset({"version"}),
     **{f"load/{n}": frozenset({"ids"}) for n in (
-        "post_states", "tombstones", "tombstoned", "doomed_posts", "remove_posts", "drop_stubs",
-        "inherited_tags")},
+        "post_states", "stubs", "tombstones", "tombstoned", "doomed_posts", "remove_posts",
+        "drop_stubs", "inherited_tags")},
     **{f"load/recount_{n}": ROWS for n in EDGE_TYPES.values()},
+    "load/stub_authors": ROWS,
     "load/hashtags": frozenset({"tags"}),
     **{f"read/{n}": NO_PARAMS for n in (
         "status", "schema_version", "account_ids", "accounts", *EDGE_TYPES.values(), "posts",
@@ -181,6 +181,9 @@ class Neo4jStore:
         self._keys = _Keys()
         self._written: dict[str, int] = {}  # account id -> hash of the row this store last wrote
         self.driver = driver or connect(uri, credentials, shown=self.uri)
+        # one causal chain per store: on a cluster (neo4j://, Aura) a read routed to another
+        # member than the write before it still sees that write
+        self._bookmarks = GraphDatabase.bookmark_manager()
         try:
             self._apply_schema()
             if not any_version:
@@ -199,7 +202,8 @@ class Neo4jStore:
         return cls(uri, creds, batch_size=batch_size, any_version=any_version)
 
     def session(self, *, access_mode: str = WRITE_ACCESS) -> Session:
-        return self.driver.session(database=self.database, default_access_mode=access_mode)
+        return self.driver.session(database=self.database, default_access_mode=access_mode,
+                                   bookmark_manager=self._bookmarks)
 
     def _apply_schema(self) -> None:
         """Constraints and indexes, each in its own transaction (schema commands can't share).
@@ -253,16 +257,23 @@ class Neo4jStore:
         return counts
 
     def _write_batch(self, tx: ManagedTransaction, plan: BatchPlan) -> BatchCounts:
-        """One attempt at a batch; the driver may call it again after a rollback."""
+        """One attempt at a batch; the driver may call it again after a rollback.
+
+        Nodes before relationships: accounts, hashtags, posts and stubs are written first, so
+        the link statements only MATCH and CREATE (no MERGE of a node read in the same
+        statement, hence no Eager barrier).
+        """
         counts = BatchCounts()
         self._run(tx, "load/schema_version", version=SCHEMA_VERSION).consume()
         self._run_ids(tx, "load/tombstones", plan.deletions)
         counts.accounts = self._upsert_accounts(tx, plan.accounts)
         deleted = self._tombstoned(tx, plan.posts)
-        new_ids = self._upsert_posts(tx, [p for p in plan.posts if p.id not in deleted])
-        new = [p for p in plan.posts if p.id in new_ids]
+        posts = [p for p in plan.posts if p.id not in deleted]
+        states = self._post_states(tx, [*(p.id for p in posts), *plan.referenced_posts])
+        new = self._upsert_posts(tx, posts, states)
         counts.posts = len(new)
-        self._upsert_references(tx, new)
+        self._upsert_stubs(tx, new, states)
+        self._link_references(tx, new)
         counts.edges = self._add_interactions(tx, new)
         counts.edges += self._upsert_given_edges(tx, plan.edges)
         self._run_ids(tx, "load/inherited_tags", [p.id for p in new if p.id.startswith("at://")])
@@ -296,18 +307,23 @@ class Neo4jStore:
         return sum(self._run(tx, "load/accounts", rows=chunk).consume().counters.nodes_created
                    for chunk in iter_chunks(rows, self.batch_size))
 
-    def _upsert_posts(self, tx: ManagedTransaction, posts: list[Post]) -> set[str]:
-        """Store the posts not stored yet; returns their ids.
+    def _post_states(self, tx: ManagedTransaction, ids: list[str]) -> dict[str, PostState]:
+        """Of ``ids``, those that are Post nodes: stored or a stub, with an author or not."""
+        states: dict[str, PostState] = {}
+        for chunk in iter_chunks(list(dict.fromkeys(ids)), self.batch_size):
+            states.update((pid, PostState(stored, authored))
+                          for pid, stored, authored in self._run(tx, "load/post_states", ids=chunk))
+        return states
+
+    def _upsert_posts(self, tx: ManagedTransaction, posts: list[Post],
+                      states: Mapping[str, PostState]) -> list[Post]:
+        """Store the posts not stored yet; returns them.
 
         Posts no node has yet are CREATEd with their links (``load/new_posts``, no MERGE);
         only stubs, known as some post's target, go through ``load/posts``' MERGE.
         """
-        states: dict[str, bool] = {}
-        for chunk in iter_chunks([p.id for p in posts], self.batch_size):
-            states.update((pid, stored) for pid, stored in self._run(tx, "load/post_states",
-                                                                    ids=chunk))
         absent = [p for p in posts if p.id not in states]
-        stubs = [p for p in posts if states.get(p.id) is False]
+        stubs = [p for p in posts if p.id in states and not states[p.id].stored]
         tags = sorted({tag for p in absent for tag in p.hashtags})
         for chunk in iter_chunks(tags, self.batch_size):
             self._run(tx, "load/hashtags", tags=chunk).consume()
@@ -316,16 +332,20 @@ class Neo4jStore:
         for chunk in iter_chunks(stubs, self.batch_size):
             result = self._run(tx, "load/posts", rows=[post_row(p) for p in chunk])
             new.update(record[0] for record in result)
-        return new
+        return [p for p in posts if p.id in new]
 
-    def _upsert_references(self, tx: ManagedTransaction, new: list[Post]) -> None:
-        for kind, name in REFERENCE_STATEMENTS.items():
-            rows = [{"id": p.id, "ref_id": p.ref_id, "ref_author_id": p.ref_author_id}
-                    for p in new if p.kind is kind and p.ref_id]
+    def _upsert_stubs(self, tx: ManagedTransaction, new: list[Post],
+                      states: Mapping[str, PostState]) -> None:
+        """The posts ``new`` refers to and no node is yet, as stubs, and the stubs' authors."""
+        created = {p.id for p in new}
+        missing, authors = stub_plan(new, states, created)
+        for chunk in iter_chunks(missing, self.batch_size):
+            self._run(tx, "load/stubs", ids=chunk).consume()
+        self._run_chunked(tx, "load/stub_authors", authors)
+
+    def _link_references(self, tx: ManagedTransaction, new: list[Post]) -> None:
+        for name, rows in reference_rows(new).items():
             self._run_chunked(tx, name, rows)
-        self._run_chunked(tx, "load/replies_to", [
-            {"id": p.id, "reply_to_id": p.reply_to_id, "reply_to_author_id": p.reply_to_author_id}
-            for p in new if p.reply_to_id])
 
     def _add_interactions(self, tx: ManagedTransaction, new: list[Post]) -> int:
         added = 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from tagjack.graph.model import AccountEdge, EdgeKind, Post, PostKind
 from tagjack.graph.store.base import ACCOUNT_FIELDS, Batch, account_rows
@@ -29,6 +30,60 @@ class BatchPlan:
         edges = list({(e.kind, e.source_id, e.target_id): e for e in batch.edges}.values())
         return cls(_account_rows(batch, written or {}), posts, edges,
                    sorted({d.id for d in batch.deletions}))
+
+    @property
+    def referenced_posts(self) -> list[str]:
+        """Ids of the posts this batch's posts retweet, quote or reply to."""
+        return [i for p in self.posts for i in (p.ref_id, p.reply_to_id) if i]
+
+
+class PostState(NamedTuple):
+    """A post id that is a node: ``stored`` (has created_at) or a stub; ``authored``: has a
+    POSTED link."""
+
+    stored: bool
+    authored: bool
+
+
+REFERENCE_STATEMENTS = {PostKind.RETWEET: "load/retweets", PostKind.QUOTE: "load/quotes"}
+
+
+def reference_rows(new: Iterable[Post]) -> dict[str, list[dict]]:
+    """Per link statement, the rows linking new posts to the posts they refer to, sorted."""
+    out: dict[str, list[dict]] = {"load/retweets": [], "load/quotes": [], "load/replies_to": []}
+    for p in new:
+        name = REFERENCE_STATEMENTS.get(p.kind)
+        if name and p.ref_id:
+            out[name].append({"id": p.id, "ref_id": p.ref_id})
+        if p.reply_to_id:
+            out["load/replies_to"].append({"id": p.id, "reply_to_id": p.reply_to_id})
+    for rows in out.values():
+        rows.sort(key=lambda r: r["id"])
+    return out
+
+
+def stub_plan(new: Iterable[Post], states: Mapping[str, PostState],
+              created: set[str]) -> tuple[list[str], list[dict]]:
+    """Stubs to create for what ``new`` refers to, and stub authors to link.
+
+    A referred post that is no node (not in ``states``) and not among the posts ``created``
+    now becomes a stub. Its author, and that of an older stub without one, is the one the
+    first referring post names (a referring post may name none). Both lists sorted by id.
+    """
+    missing: set[str] = set()
+    authors: dict[str, str] = {}
+    for p in new:
+        for ref, author in ((p.ref_id, p.ref_author_id), (p.reply_to_id, p.reply_to_author_id)):
+            if not ref or ref in created:
+                continue
+            state = states.get(ref)
+            if state is None:
+                missing.add(ref)
+            elif state.authored or state.stored:
+                continue
+            if author:
+                authors.setdefault(ref, author)
+    return sorted(missing), [{"id": i, "author_id": a} for i, a in sorted(authors.items())]
 
 
 def row_hash(row: dict) -> int:

@@ -7,6 +7,7 @@ a server; the rest runs against the real one (tests/neo4j_server.py).
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 
 import pytest
 from neo4j.exceptions import TransientError
@@ -23,9 +24,10 @@ from store_cases import (
 )
 from tagjack.cypher import names, parameters, statement, statements
 from tagjack.graph.errors import StoreUnavailable
-from tagjack.graph.model import EdgeKind
+from tagjack.graph.model import EdgeKind, Post, PostKind
 from tagjack.graph.store import neo4j as store_module
 from tagjack.graph.store.neo4j import STATEMENT_PARAMS, Neo4jStore
+from tagjack.graph.store.neo4j_batch import PostState, reference_rows, stub_plan
 from tagjack.graph.store.neo4j_connect import Credentials, public_uri
 from tagjack.graph.store.sqlite import SqliteStore
 
@@ -155,6 +157,27 @@ def test_interactions_are_summed_per_pair_and_kind_with_self_loops(tmp_path):
         [("1", "2", 1)]
     assert [(r["source_id"], r["target_id"], r["count"]) for r in rows["load/mentioned"]] == \
         [("1", "3", 1)]
+
+
+def test_stubs_are_made_for_referred_posts_no_node_is_and_get_the_first_named_author():
+    def post(pid, ref=None, ref_author=None, reply=None, reply_author=None):
+        return Post(id=pid, author_id="a", created_at=datetime(2014, 4, 22, tzinfo=UTC),
+                    kind=PostKind.RETWEET if ref else PostKind.REPLY, text="", ref_id=ref,
+                    ref_author_id=ref_author, reply_to_id=reply, reply_to_author_id=reply_author)
+
+    new = [post("1", ref="x", ref_author=None), post("2", ref="x", ref_author="bob"),
+           post("3", ref="x", ref_author="carol"), post("4", reply="old", reply_author="dan"),
+           post("5", reply="kept", reply_author="eve"), post("6", ref="stored", ref_author="f"),
+           post("7", ref="1", ref_author="a")]
+    states = {"old": PostState(stored=False, authored=False),
+              "kept": PostState(stored=False, authored=True),
+              "stored": PostState(stored=True, authored=True)}
+    missing, authors = stub_plan(new, states, created={p.id for p in new})
+    assert missing == ["x"]  # "1" is created in this batch: no stub
+    assert authors == [{"id": "old", "author_id": "dan"}, {"id": "x", "author_id": "bob"}]
+    links = reference_rows(new)
+    assert [r["ref_id"] for r in links["load/retweets"]] == ["x", "x", "x", "stored", "1"]
+    assert [r["reply_to_id"] for r in links["load/replies_to"]] == ["old", "kept"]
 
 
 def test_a_statement_gets_exactly_its_registered_parameters():
