@@ -38,7 +38,7 @@ from tagjack.graph.ingest.readers.common import (
     reject,
     unique_tags,
 )
-from tagjack.graph.ingest.readers.v2_typed import TypedDecoder, TypedRecords
+from tagjack.graph.ingest.readers.v2_typed import TypedDecoder, TypedRecords, rt_author
 from tagjack.graph.model import Account, Place, Post, PostKind, Record, Reject, handle_id
 
 log = logging.getLogger(__name__)
@@ -380,10 +380,10 @@ class _Context:
         """
         by_kind = {REFERENCE_KINDS[r["type"]]: r["id"] for r in reversed(refs)}
         if (ref_id := by_kind.get(PostKind.RETWEET)) is not None:
-            ref_author = self._author_of(ref_id, embedded) or _rt_author(text, mentions)
+            ref_author = self._author_of(ref_id, embedded) or rt_author(text, mentions)
             return PostKind.RETWEET, ref_id, ref_author, None, None
         if RT_PREFIX.match(text) and not by_kind:  # a truncated retweet without its reference
-            return PostKind.RETWEET, None, _rt_author(text, mentions), None, None
+            return PostKind.RETWEET, None, rt_author(text, mentions), None, None
         reply_to = by_kind.get(PostKind.REPLY)
         reply_author = None
         if reply_to is not None:
@@ -415,16 +415,6 @@ class _Context:
             lat=centre[0] if centre else None,
             lon=centre[1] if centre else None,
         )
-
-
-def _rt_author(text: str, mentions: list[tuple[str, str]]) -> str | None:
-    if (match := RT_PREFIX.match(text)) is None:
-        return None
-    handle = match.group(1).lower()
-    for mention_id, username in mentions:
-        if username.lower() == handle:
-            return mention_id
-    return handle_id(handle)
 
 
 def _references(tweet: dict) -> list[dict]:

@@ -250,7 +250,7 @@ class _PageReader:
                     tags += _tags(_entities(original))
         elif RT_PREFIX.match(text):  # a truncated retweet without its reference
             kind, ref_id, ref_author, reply_to, reply_author = \
-                PostKind.RETWEET, None, _rt_author(text, mentions), None, None
+                PostKind.RETWEET, None, rt_author(text, mentions), None, None
         else:
             kind, ref_id, ref_author, reply_to, reply_author = PostKind.ORIGINAL, None, None, None, None
         created_at = tweet.created_at
@@ -290,10 +290,10 @@ class _PageReader:
                 by_kind[REFERENCE_KINDS[ref.type]] = ref.id
         if not by_kind:
             if RT_PREFIX.match(text):
-                return PostKind.RETWEET, None, _rt_author(text, mentions), None, None
+                return PostKind.RETWEET, None, rt_author(text, mentions), None, None
             return PostKind.ORIGINAL, None, None, None, None
         if (ref_id := by_kind.get(PostKind.RETWEET)) is not None:
-            return PostKind.RETWEET, ref_id, self._author_of(ref_id) or _rt_author(text, mentions), \
+            return PostKind.RETWEET, ref_id, self._author_of(ref_id) or rt_author(text, mentions), \
                 None, None
         reply_to = by_kind.get(PostKind.REPLY)
         reply_author = None
@@ -340,7 +340,8 @@ class _PageReader:
         )
 
 
-def _rt_author(text: str, mentions: list[tuple[str, str]]) -> str | None:
+def rt_author(text: str, mentions: list[tuple[str, str]]) -> str | None:
+    """The retweeted author of an ``RT @handle:`` text: the mention of that handle, else the handle."""
     if (match := RT_PREFIX.match(text)) is None:
         return None
     handle = match.group(1).lower()
