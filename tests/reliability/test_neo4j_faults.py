@@ -39,7 +39,7 @@ from .support import (
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
-TWEETS = 6_000
+TWEETS = 3_000
 BATCH = 100
 
 
