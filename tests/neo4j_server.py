@@ -20,6 +20,7 @@ deleted. Every wipe checks again first.
 from __future__ import annotations
 
 import os
+import socket
 from functools import cache
 from pathlib import Path
 from typing import NoReturn
@@ -31,6 +32,13 @@ _HOW = ("run `make test`, which starts a Neo4j of the tests' own (needs Java 17 
 SUITE_CYPHER = Path(__file__).resolve().parent / "cypher" / "suite"
 MARKER = "TagjackTestSuite"
 WIPE_BATCH = 10_000
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (for a server of a test's own)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def under_ci() -> bool:

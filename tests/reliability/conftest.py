@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from neo4j_server import unavailable
+from neo4j_server import free_port, unavailable
 
 from .support import Expected, expected_of_file
 
@@ -49,12 +48,6 @@ def case28k(tmp_path_factory: pytest.TempPathFactory) -> Case:
 
 NEO4J_SH = Path(__file__).resolve().parents[1] / "neo4j-server" / "neo4j.sh"
 MARKER_PASSWORD = "tj-marker-9f3c"  # must never show in any output, log, error or file
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 import pytest
 from neo4j import GraphDatabase
 from neo4j import time as neo4j_time
-from neo4j_server import neo4j_settings, suite_statement, unavailable, wipe
+from neo4j_server import free_port, neo4j_settings, suite_statement, unavailable, wipe
 from tagjack.cli.app import app
 from typer.testing import CliRunner
 
@@ -35,12 +34,6 @@ runner = CliRunner()
 REAL = [DATA / "twarc2-blm" / "tweets.jsonl.gz", DATA / "v1-sample500" / "sample-tweets-500.jsonl.gz",
         DATA / "bluesky-twitwi" / "bluesky-posts.json", DATA / "mastodon-py" / "statuses.json",
         DATA / "readers" / "edgelist" / "plain.csv"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def clean_env(**extra: str) -> dict[str, str]:

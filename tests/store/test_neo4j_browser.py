@@ -19,7 +19,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,7 +28,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from neo4j_server import browser_url, neo4j_settings, under_ci
+from neo4j_server import browser_url, free_port, neo4j_settings, under_ci
 from store_cases import store_for_test
 from tagjack.cli.app import app
 from typer.testing import CliRunner
@@ -71,12 +70,6 @@ def node() -> str:
     if under_ci():
         pytest.fail(reason)
     pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def connection() -> tuple[str, str]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from neo4j import GraphDatabase
-from neo4j_server import suite_statement, unavailable, wipe
+from neo4j_server import free_port, suite_statement, unavailable, wipe
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
@@ -35,12 +34,6 @@ USER_PASSWORD = "user-case-3e1a"
 # A conformance test that wipes, loads, and wipes again, on Neo4j only (one: the time is in
 # starting the tests' server).
 STORE_TESTS = ["tests/store/test_conformance.py", "-k", "neo4j and reload_adds_nothing"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def clean_env(**extra: str) -> dict[str, str]:
