@@ -6,7 +6,7 @@ import enum
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import datetime
 from pathlib import Path
@@ -88,3 +88,15 @@ def load(paths: list[Path | str], tmp_path: Path, *, fmt: str | None = None) -> 
     stats = load_records(store, records(), rejects=sink, batch_size=500)
     sink.close()
     return Loaded(store, stats, posts, rejects)
+
+
+def agreeing_share(lines: list[bytes], both_ways: Callable[[bytes], tuple[object, object]]) -> float:
+    """The share of lines a typed fast path takes; each taken line must give the tolerant
+    reader's records (``both_ways(line)`` is (fast records or None when declined, tolerant records))."""
+    taken = 0
+    for line in lines:
+        fast, tolerant = both_ways(line)
+        if fast is not None:
+            assert fast == tolerant, line[:200]
+            taken += 1
+    return taken / len(lines)

@@ -22,7 +22,7 @@ from tagjack.graph.ingest.readers.v1 import parse_v1_stream, tweet_records
 from tagjack.graph.ingest.readers.v1_typed import TypedDecoder, TypedRecords
 from tagjack.graph.simulation.simulate import simulate
 
-from .helpers import DATA, GOLDEN
+from .helpers import DATA, GOLDEN, agreeing_share
 from .test_fuzz import FUZZ, V1_SEEDS, as_line, mangled
 
 REAL = [DATA / "v1-sample500" / "sample-tweets-500.jsonl.gz",
@@ -36,29 +36,19 @@ def both_ways(line: bytes) -> tuple[object, object]:
     return fast, tweet_records(loads(line))
 
 
-def agreeing_share(lines: list[bytes]) -> float:
-    taken = 0
-    for line in lines:
-        fast, tolerant = both_ways(line)
-        if fast is not None:
-            assert fast == tolerant, line[:200]
-            taken += 1
-    return taken / len(lines)
-
-
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.parent.name)
 def test_real_tweets_read_the_same_and_mostly_fast(path: Path):
     with open_binary(path) as fh:
         lines = [line for line in fh if b'"user"' in line]
     assert len(lines) > 50
-    assert agreeing_share(lines) >= 0.95
+    assert agreeing_share(lines, both_ways) >= 0.95
 
 
 def test_golden_tweets_read_the_same():
     lines = [line for name in ["retweet.jsonl", "quote.jsonl", "reply.jsonl",
                                "mentions_hashtags.jsonl", "truncated_rt.jsonl"]
              for line in (GOLDEN / "v1" / name).read_bytes().splitlines() if line.strip()]
-    assert agreeing_share(lines) == 1.0
+    assert agreeing_share(lines, both_ways) == 1.0
 
 
 def test_simulated_stream_reads_the_same(tmp_path: Path, monkeypatch):

@@ -25,7 +25,7 @@ from tagjack.graph.ingest.readers.v2_typed import TypedDecoder, TypedRecords
 from tagjack.graph.model import Account, Post, Reject
 from tagjack.graph.simulation.simulate import simulate
 
-from .helpers import DATA, GOLDEN
+from .helpers import DATA, GOLDEN, agreeing_share
 from .test_fuzz import FUZZ, V2_SEEDS, as_line, mangled
 
 TWARC2 = [DATA / "twarc2-blm" / "tweets.jsonl.gz", DATA / "twarc2-csv" / "brexit.jsonl.gz",
@@ -41,16 +41,6 @@ def both_ways(line: bytes) -> tuple[list | None, list]:
     return fast, list(parse_v2([line], source="t.jsonl"))
 
 
-def agreeing_share(lines: list[bytes]) -> float:
-    taken = 0
-    for line in lines:
-        fast, tolerant = both_ways(line)
-        if fast is not None:
-            assert fast == tolerant, line[:200]
-            taken += 1
-    return taken / len(lines)
-
-
 def lines_of(path: Path) -> list[bytes]:
     with open_binary(path) as fh:
         return [line for line in fh if line.strip()]
@@ -62,7 +52,7 @@ def tolerant_only(monkeypatch) -> None:
 
 @pytest.mark.parametrize("path", TWARC2, ids=lambda p: p.name.split(".")[0])
 def test_real_twarc2_pages_read_the_same_and_fast(path: Path):
-    assert agreeing_share(lines_of(path)) == 1.0
+    assert agreeing_share(lines_of(path), both_ways) == 1.0
 
 
 @pytest.mark.parametrize("path", HK2[:3], ids=lambda p: p.name[5:12])
@@ -71,13 +61,13 @@ def test_academictwitter_pages_read_the_same_and_fast(path: Path):
     users = path.with_name(path.name.replace("data_", "users_"))
     page = b'{"data":%b,"includes":%b}' % (gzip.decompress(path.read_bytes()).strip(),
                                          gzip.decompress(users.read_bytes()).strip())
-    assert agreeing_share([page]) == 1.0
+    assert agreeing_share([page], both_ways) == 1.0
 
 
 def test_golden_pages_read_the_same():
     lines = [orjson.dumps(value) for name in GOLDEN_PAGES
              for value in map(loads, _values_of(GOLDEN / "v2" / name))]
-    assert agreeing_share(lines) == 1.0
+    assert agreeing_share(lines, both_ways) == 1.0
 
 
 def _values_of(path: Path) -> list[bytes]:
