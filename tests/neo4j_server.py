@@ -34,6 +34,14 @@ MARKER = "TagjackTestSuite"
 WIPE_BATCH = 10_000
 
 
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without any Neo4j settings, the tests' or a user's (what
+    with-neo4j.sh unsets too), plus ``extra``: for a server or a CLI of a test's own."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("NEO4J_", "TAGJACK_TEST_NEO4J_", "TAGJACK_NEO4J_"))}
+    return {**env, **extra}
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on now (for a server of a test's own)."""
     with socket.socket() as s:

@@ -10,7 +10,6 @@ and relationships with the same properties, and tagjack's analyses must answer t
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from typing import Any
 import pytest
 from neo4j import GraphDatabase
 from neo4j import time as neo4j_time
-from neo4j_server import free_port, neo4j_settings, suite_statement, unavailable, wipe
+from neo4j_server import clean_env, free_port, neo4j_settings, suite_statement, unavailable, wipe
 from tagjack.cli.app import app
 from typer.testing import CliRunner
 
@@ -34,12 +33,6 @@ runner = CliRunner()
 REAL = [DATA / "twarc2-blm" / "tweets.jsonl.gz", DATA / "v1-sample500" / "sample-tweets-500.jsonl.gz",
         DATA / "bluesky-twitwi" / "bluesky-posts.json", DATA / "mastodon-py" / "statuses.json",
         DATA / "readers" / "edgelist" / "plain.csv"]
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("NEO4J_", "TAGJACK_TEST_NEO4J_", "TAGJACK_NEO4J_"))}
-    return {**env, **extra}
 
 
 def tagjack(*args: str, **env: str | None) -> str:

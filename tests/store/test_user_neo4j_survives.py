@@ -13,7 +13,6 @@ still runs. A third run names the user's server explicitly
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from neo4j import GraphDatabase
-from neo4j_server import free_port, suite_statement, unavailable, wipe
+from neo4j_server import clean_env, free_port, suite_statement, unavailable, wipe
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
@@ -34,14 +33,6 @@ USER_PASSWORD = "user-case-3e1a"
 # A conformance test that wipes, loads, and wipes again, on Neo4j only (one: the time is in
 # starting the tests' server).
 STORE_TESTS = ["tests/store/test_conformance.py", "-k", "neo4j and reload_adds_nothing"]
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """This process's environment without any Neo4j settings, the tests' or a user's."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("NEO4J_", "TAGJACK_TEST_NEO4J_"))
-           and k not in ("TAGJACK_NEO4J_BROWSER_URL", "TAGJACK_NEO4J_UNAVAILABLE")}
-    return {**env, **extra}
 
 
 @dataclass(frozen=True)
