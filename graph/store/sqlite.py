@@ -72,6 +72,10 @@ TAGGED_INTERACTIONS: dict[EdgeKind, str] = {
         FROM post_tags t JOIN posts p ON p.pk = t.post JOIN post_mentions m ON m.post = p.pk
         WHERE t.tag = :tag""",
 }
+# A commit writes every page its batch touched, and the batches of a load touch the indexes of
+# ids all over: with 32 KB pages instead of SQLite's 4 KB, one process loading 1M simulated
+# Jetstream events spent 2.9 s of CPU in commits instead of 5.7 (49.7 s in all instead of 57.1)
+PAGE_SIZE = 32_768
 BUSY_TIMEOUT_MS = 120_000  # a second loader waits for the first one's batch
 LOOKUP_CHUNK = 500
 # Post and edge reads come as one group_concat'ed text per column, parsed by numpy: no
@@ -152,6 +156,7 @@ class SqliteStore:
                 time.sleep(0.01)
 
     def _prepare(self) -> None:
+        self.db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # a new file only: before WAL makes it
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if self.path != ":memory:":
             self.db.execute("PRAGMA journal_mode = WAL")

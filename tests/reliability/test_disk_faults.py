@@ -5,10 +5,12 @@ Read-only: the database file alone, or its whole folder. As a normal user that i
 bind-mounted read-only and the folder is a tmpfs remounted read-only. Either way
 the store's bytes are the same before and after (sha256).
 
-Disk full: the store lives on a 1 MB tmpfs (root only: skipped, with the reason,
-where mounting is not allowed). The load stops with one line; what was stored
-before is all still there, the store holds whole batches only, and once there is
-room again the same command finishes the load exactly as a clean one.
+Disk full: the store lives on a 3 MB tmpfs (root only: skipped, with the reason,
+where mounting is not allowed), room for the first file's store and its WAL (in 32 KB
+pages, about 0.8 MB each) but not for the second's (1.8 MB, and a WAL that grows with
+each batch). The load stops with one line; what was stored before is all still there,
+the store holds whole batches only, and once there is room again the same command
+finishes the load exactly as a clean one.
 """
 
 from __future__ import annotations
@@ -120,12 +122,12 @@ def test_a_read_only_store_is_one_clear_line_and_stays_intact(what, inputs, tmp_
     assert sqlite_snapshot(db) == before
 
 
-@pytest.mark.skipif(not ROOT, reason="a 1 MB filesystem needs `mount -t tmpfs`, which needs root")
+@pytest.mark.skipif(not ROOT, reason="a 3 MB filesystem needs `mount -t tmpfs`, which needs root")
 def test_a_full_disk_stops_the_load_with_one_line_and_keeps_the_store(inputs, tmp_path):
     first, second, reference = inputs
     folder = tmp_path / "full"
     folder.mkdir()
-    with mounted(folder, "-t", "tmpfs", "-o", "size=1m", "tmpfs"):
+    with mounted(folder, "-t", "tmpfs", "-o", "size=3m", "tmpfs"):
         db = folder / "tagjack.db"
         assert run_tagjack("load", first, "--db", db, "--quiet", cwd=tmp_path).returncode == 0
         before = sqlite_snapshot(db)

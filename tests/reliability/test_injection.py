@@ -240,6 +240,7 @@ QUERY_WORDS = ("SELECT ", "INSERT ", "UPDATE ", "DELETE ", "PRAGMA ", "BEGIN", "
 # Every value interpolated into SQL text, and why it is no data (module, expression).
 FIXED = {
     ("graph/store/sqlite.py", "BUSY_TIMEOUT_MS"): "a constant int",
+    ("graph/store/sqlite.py", "PAGE_SIZE"): "a constant int",
     ("graph/store/sqlite.py", "schema"): "the packaged sqlite_schema.sql",
     ("graph/store/sqlite.py", "SCHEMA_VERSION"): "a constant int",
     ("graph/store/sqlite.py", "marks"): "'?,?,...': placeholders only (checked below)",
@@ -330,6 +331,8 @@ def test_the_fixed_pieces_are_what_they_claim():
     from tagjack.graph.store import sqlite_batch
 
     assert all(isinstance(c, int) for c in KIND_CODES.values())
+    assert all(type(n) is int for n in (sqlite_store.BUSY_TIMEOUT_MS, sqlite_store.PAGE_SIZE,
+                                        sqlite_store.SCHEMA_VERSION))
     for fragment in (sqlite_store.TAGGED, sqlite_store.PLATFORM_OF_A, sqlite_store.ID_NUMBER):
         assert isinstance(fragment, str) and "{" not in fragment
     assert all(c in ("p.ref_id", "p.reply_to") and "{" not in chosen

@@ -218,6 +218,18 @@ def test_a_store_of_the_previous_version_is_upgraded_in_place(tmp_path):
         assert again.status() == before
 
 
+def test_new_stores_get_large_pages_and_old_ones_keep_theirs(tmp_path):
+    with SqliteStore(tmp_path / "new.db") as store:
+        load(store, tmp_path)
+        assert store.db.execute("PRAGMA page_size").fetchone()[0] == sqlite_store.PAGE_SIZE
+    path = tmp_path / "old.db"
+    shutil.copyfile(OLD_STORE, path)
+    with SqliteStore(path) as store:
+        load(store, tmp_path)
+        assert store.db.execute("PRAGMA page_size").fetchone()[0] == 4096
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
 def test_a_store_of_an_unknown_version_is_refused_in_one_line(tmp_path):
     path = tmp_path / "future.db"
     sqlite3.connect(path).execute("PRAGMA user_version = 99").connection.close()

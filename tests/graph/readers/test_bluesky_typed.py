@@ -47,3 +47,14 @@ def test_real_firehose_events_read_the_same_both_ways():
     assert [r["reason"][:18] for r in fast if r["record"] == "Reject"] == [
         "missing field 'rke", "missing field 'rke", "not a DID: 'nobody", "invalid JSON: str "]
     assert sum(r["record"] == "Deletion" for r in fast) == 2
+
+
+def test_invalid_utf8_in_a_field_the_fast_path_skips_is_rejected_both_ways():
+    event = json.loads((DATA / "bluesky-twitwi" / "bluesky-firehose-posts.json").read_text("utf-8"))[0]
+    plain = json.dumps({**event, "commit": {**event["commit"], "cid": "CID"}}).encode()
+    accented = json.dumps({**event, "commit": {**event["commit"], "cid": "é"}},
+                          ensure_ascii=False).encode()
+    lines = [plain + b"\n", plain.replace(b"CID", b"\xff\xfe") + b"\n", accented + b"\n"]
+    fast, tolerant = both(lines)
+    assert fast == tolerant
+    assert [r["record"] for r in fast] == ["Post", "Reject", "Post"]
