@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from tagjack.graph.ingest.batches import DEFAULT_BATCH_SIZE, LoadStats, RejectsFile, load_records
-from tagjack.graph.ingest.loader import NEO4J_BATCH_SIZE
+from tagjack.graph.ingest.loader import NEO4J_BATCH_SIZE, overlaps_writes
 from tagjack.graph.ingest.readers.v1 import read_v1
 from tagjack.graph.simulation.simulate import simulate
 from tagjack.graph.store.sqlite import SqliteStore
@@ -71,7 +71,7 @@ def bench_neo4j_load(n_tweets: int, *, seed: int = 1, uri: str | None = None,
 def _timed_load(store, tweets: Path, folder: Path, batch_size: int) -> tuple[LoadStats, float]:
     started = time.perf_counter()
     stats = load_records(store, read_v1(tweets), rejects=RejectsFile(folder / "rejects.jsonl"),
-                         batch_size=batch_size)
+                         batch_size=batch_size, overlap=overlaps_writes(store))
     return stats, time.perf_counter() - started
 
 

@@ -124,7 +124,7 @@ def _neo4j_load(s: Sizes) -> dict:
     if (unreachable := neo4j_unreachable(uri)) is not None:
         return skipped(unreachable)
     try:
-        raw = bench_neo4j_load(s.neo4j_tweets, seed=s.seed)
+        raw = bench_neo4j_load(s.neo4j_tweets, seed=s.seed, uri=uri)
     except RuntimeError as exc:
         if "holds data" in str(exc):  # never wipe someone's database for a benchmark
             return skipped(str(exc))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,15 +63,19 @@ class RejectsFile:
 def load_records(store: Store, records: Iterable[Record | Reject], *, rejects: RejectsFile,
                  batch_size: int = DEFAULT_BATCH_SIZE, strict: bool = False,
                  stats: LoadStats | None = None,
-                 on_batch: Callable[[LoadStats], None] | None = None) -> LoadStats:
+                 on_batch: Callable[[LoadStats], None] | None = None,
+                 overlap: bool = False) -> LoadStats:
     """Write ``records`` to ``store`` one batch (one transaction) at a time.
 
     A reject never stops the load unless ``strict``; then the batch being
     built is dropped and StrictReject raised, so nothing of it is stored.
+    ``overlap``: each batch is written by a second thread while this one reads the next
+    (one batch in flight at most), for a store whose writes mostly wait on a server.
     """
-    with rare_collections():
-        return _load(store, records, rejects=rejects, batch_size=batch_size, strict=strict,
-                     stats=stats or LoadStats(), on_batch=on_batch)
+    stats = stats or LoadStats()
+    with rare_collections(), _Writer(store, stats, on_batch, overlap=overlap) as writer:
+        return _load(records, writer, rejects=rejects, batch_size=batch_size, strict=strict,
+                     stats=stats)
 
 
 @contextmanager
@@ -91,9 +96,54 @@ def rare_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _load(store: Store, records: Iterable[Record | Reject], *, rejects: RejectsFile,
-          batch_size: int, strict: bool, stats: LoadStats,
-          on_batch: Callable[[LoadStats], None] | None) -> LoadStats:
+class _Writer:
+    """Writes batches in order, one at a time: in the caller's thread, or (``overlap``) in
+    one thread of its own while the caller reads the next batch.
+
+    Leaving it waits for the batch in flight, so a load stopped for any reason (a reject
+    under --strict, Ctrl-C) leaves whole batches; that batch's own error, if any, is raised.
+    """
+
+    def __init__(self, store: Store, stats: LoadStats,
+                 on_batch: Callable[[LoadStats], None] | None, *, overlap: bool) -> None:
+        self._store = store
+        self._stats = stats
+        self._on_batch = on_batch
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="tagjack-write") if overlap else None
+        self._pending: Future | None = None
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            try:
+                self.wait()
+            finally:
+                self._pool.shutdown()
+
+    def write(self, batch: Batch, number: int) -> None:
+        if self._pool is None:
+            _flush(self._store, batch, self._stats, number)
+            self._done()
+            return
+        self.wait()
+        self._pending = self._pool.submit(_flush, self._store, batch, self._stats, number)
+
+    def wait(self) -> None:
+        """Until the batch in flight is written; raises its error."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+            self._done()
+
+    def _done(self) -> None:
+        if self._on_batch:
+            self._on_batch(self._stats)
+
+
+def _load(records: Iterable[Record | Reject], writer: _Writer, *, rejects: RejectsFile,
+          batch_size: int, strict: bool, stats: LoadStats) -> LoadStats:
     started = time.perf_counter()
     batch = Batch()
     lists = _lists(batch)
@@ -114,13 +164,12 @@ def _load(store: Store, records: Iterable[Record | Reject], *, rejects: RejectsF
         size += 1
         if size >= batch_size:
             number += 1
-            _flush(store, batch, stats, number)
+            writer.write(batch, number)
             batch, size = Batch(), 0
             lists = _lists(batch)
-            if on_batch:
-                on_batch(stats)
     if size:
-        _flush(store, batch, stats, number + 1)
+        writer.write(batch, number + 1)
+    writer.wait()
     stats.seconds += time.perf_counter() - started
     return stats
 

@@ -64,11 +64,17 @@ def load_path(store: Store, path: Path, *, fmt: str | None, rejects: RejectsFile
                                   batch_size=batch_size, stats=stats, on_progress=on_progress)
     records = read_file(path, fmt=kind, on_progress=on_progress)
     return load_records(store, records, rejects=rejects, batch_size=batch_size, strict=strict,
-                        stats=stats)
+                        stats=stats, overlap=overlaps_writes(store))
 
 
 def batch_size_for(store: Store) -> int:
     return SQLITE_BATCH_SIZE if isinstance(store, SqliteStore) else NEO4J_BATCH_SIZE
+
+
+def overlaps_writes(store: Store) -> bool:
+    """Whether to read the next batch while the last is written: yes for a server, whose
+    commit waits on another process; not for SQLite, whose writes hold this one's GIL."""
+    return not isinstance(store, SqliteStore)
 
 
 def workers_for(path: Path, fmt: str, *, wanted: int | None = None) -> int:

@@ -76,3 +76,27 @@ def test_markdown_table_lists_every_benchmark(quick):
     assert "| benchmark |" in text
     for name in BENCHMARKS:
         assert f"| {name} |" in text
+
+
+def test_the_neo4j_row_under_with_neo4j_loads_into_that_server(monkeypatch):
+    """The child run that with-neo4j.sh wraps has no NEO4J_URI (the script removes every
+    NEO4J_* variable): it must load into the server the script names."""
+    import bench.neo4j_load
+    from bench import suite
+
+    seen = {}
+
+    def fake(n_tweets, *, seed, uri=None):
+        seen["uri"] = uri
+        return {"tweets": n_tweets, "neo4j_tweets_per_s": 1.0, "sqlite_tweets_per_s": 2.0,
+                "neo4j_vs_sqlite": 0.5}
+
+    for name in ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(suite.CHILD_FLAG, "1")
+    monkeypatch.setenv("TAGJACK_TEST_NEO4J_URI", "bolt://127.0.0.1:1")
+    monkeypatch.setattr(bench.neo4j_load, "bench_neo4j_load", fake)
+    monkeypatch.setattr(suite, "neo4j_unreachable", lambda uri: None)
+    found = suite._neo4j_load(suite.Sizes.quick())
+    assert seen["uri"] == "bolt://127.0.0.1:1"
+    assert found["checks"][0]["value"] == 0.5
