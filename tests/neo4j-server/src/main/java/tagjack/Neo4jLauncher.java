@@ -6,7 +6,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.concurrent.CountDownLatch;
@@ -154,12 +156,23 @@ public final class Neo4jLauncher {
         new CountDownLatch(1).await();
     }
 
-    /** Every statement of {@code file}, one transaction each, then wait until all indexes are online. */
+    /**
+     * Every statement of {@code file}, one transaction each, then wait until all indexes are
+     * online. Plain indexes go first: they populate in the background while each constraint's
+     * index is populated (a constraint is only created once its index holds every node).
+     */
     private static void applySchema(GraphDatabaseService db, Path file) throws IOException {
+        List<String> indexes = new ArrayList<>();
+        List<String> others = new ArrayList<>();
         for (String part : STATEMENT_END.split(Files.readString(file, StandardCharsets.UTF_8))) {
-            if (!COMMENT.matcher(part).replaceAll("").isBlank()) {
-                db.executeTransactionally(part.strip());
+            String code = COMMENT.matcher(part).replaceAll("").strip();
+            if (!code.isEmpty()) {
+                (code.startsWith("CREATE INDEX") ? indexes : others).add(part.strip());
             }
+        }
+        indexes.addAll(others);
+        for (String statement : indexes) {
+            db.executeTransactionally(statement);
         }
         db.executeTransactionally("CALL db.awaitIndexes($seconds)", Map.of("seconds", 600L));
     }
