@@ -47,9 +47,10 @@ bench: setup
 # Start your local Neo4j in the background (data in .neo4j/, kept across restarts; `make test`
 # never touches it) and print the NEO4J_* lines to export:  eval "$$(make -s neo4j)"
 # IMPORT=DIR first builds its database from DIR (tagjack export --format neo4j-admin --out DIR)
-# with neo4j-admin's bulk importer, then starts it and creates tagjack's constraints and indexes
-# (cypher/schema.cypher, through tagjack status). A database holding nodes is refused unless
-# REPLACE=1 (which stops a running server and replaces its data).
+# with neo4j-admin's bulk importer, then starts it, creating tagjack's constraints and indexes
+# (cypher/schema.cypher) before it is announced ready, and shows the totals (tagjack status).
+# A database holding nodes is refused unless REPLACE=1 (which stops a running server and
+# replaces its data).
 neo4j:
 ifdef IMPORT
 	@$(NEO4J_SH) import "$(IMPORT)" $(if $(REPLACE),replace) && \

@@ -7,9 +7,10 @@ constraints and indexes; its rate against the SQLite load alone.
 Every step is what a user runs, each a child process on the same simulated v1 file:
 ``tagjack load --db``; ``tagjack export --format neo4j-admin``; ``neo4j.sh import`` (what
 ``make neo4j IMPORT=DIR`` runs) on a server of the bench's own (data in a temporary folder,
-free ports), timed up to its "imported" line; after the server start, which is not counted,
-``tagjack status --neo4j``, which creates the constraints and indexes and waits until they
-are online. The server is stopped and its folder removed afterwards.
+free ports), timed up to its "imported" line; then the server start, which is not counted,
+and the constraints and indexes, which are: the launcher creates them before it announces the
+server ready and logs how long they took to come online ("schema online in S s"). The server
+is stopped and its folder removed afterwards.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bench.measure import last_words, run, tagjack, warm
 
 NEO4J_SH = REPO / "tests" / "neo4j-server" / "neo4j.sh"
 PASSWORD = "bench-bulk"
+SCHEMA_LINE = "neo4j.sh: schema online in"
 
 
 def bench_neo4j_bulk(tweets: int, *, work: Path = WORK, seed: int = SEED) -> dict:
@@ -34,8 +36,9 @@ def bench_neo4j_bulk(tweets: int, *, work: Path = WORK, seed: int = SEED) -> dic
     Returns ``{tweets, nodes, relationships, sqlite_seconds, export_seconds, import_seconds,
     schema_seconds, server_start_seconds, bulk_seconds, sqlite_tweets_per_s,
     bulk_tweets_per_s, bulk_vs_sqlite, neo4j_steps_vs_sqlite}``: ``bulk_seconds`` is the four
-    steps but the server start; ``neo4j_steps_vs_sqlite`` leaves the SQLite load out too
-    (export + import + schema against the load).
+    steps but the server start; ``neo4j_steps_vs_sqlite``, the figure the target is about, leaves
+    the SQLite load out (the bulk path starts from the SQLite store): the load's seconds over
+    export + import + schema.
     """
     source = simulated(work, tweets, "v1", seed)
     warm(source)
@@ -50,20 +53,17 @@ def bench_neo4j_bulk(tweets: int, *, work: Path = WORK, seed: int = SEED) -> dic
                    NEO4J_HTTP_PORT=str(_free_port()), NEO4J_PASSWORD=PASSWORD,
                    NEO4J_START_TIMEOUT="600")
         try:
-            import_s, start_s, counts = _import(out, env)
-            uri = f"bolt://127.0.0.1:{env['NEO4J_BOLT_PORT']}"
-            schema = run(tagjack("status", "--json", "--neo4j", uri),
-                         env={**env, "NEO4J_URI": uri, "NEO4J_USERNAME": "neo4j"})
+            import_s, start_s, schema_s, counts = _import(out, env)
         finally:
             subprocess.run([str(NEO4J_SH), "stop"], env=env, capture_output=True, check=False)
-    bulk_s = loaded.seconds + exported.seconds + import_s + schema.seconds
+    bulk_s = loaded.seconds + exported.seconds + import_s + schema_s
     return {
         "tweets": tweets,
         **counts,
         "sqlite_seconds": round(loaded.seconds, 3),
         "export_seconds": round(exported.seconds, 3),
         "import_seconds": round(import_s, 3),
-        "schema_seconds": round(schema.seconds, 3),
+        "schema_seconds": round(schema_s, 3),
         "server_start_seconds": round(start_s, 3),
         "bulk_seconds": round(bulk_s, 3),
         "sqlite_tweets_per_s": round(tweets / loaded.seconds, 1),
@@ -73,9 +73,9 @@ def bench_neo4j_bulk(tweets: int, *, work: Path = WORK, seed: int = SEED) -> dic
     }
 
 
-def _import(out: Path, env: dict[str, str]) -> tuple[float, float, dict[str, int]]:
+def _import(out: Path, env: dict[str, str]) -> tuple[float, float, float, dict[str, int]]:
     """neo4j.sh import: (seconds to its "imported" line, seconds of the server start after it,
-    nodes and relationships imported)."""
+    seconds of the schema within that start, nodes and relationships imported)."""
     started = time.perf_counter()
     proc = subprocess.Popen([str(NEO4J_SH), "import", str(out)], cwd=REPO, env=env, text=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -90,7 +90,9 @@ def _import(out: Path, env: dict[str, str]) -> tuple[float, float, dict[str, int
     words = next(x for x in lines if x.startswith("neo4j.sh: imported in")).split()
     counts = {"nodes": int(words[words.index("nodes") - 1]),
               "relationships": int(words[words.index("relationships") - 1])}
-    return imported_at - started, time.perf_counter() - imported_at, counts
+    schema_s = float(next(x for x in lines if x.startswith(SCHEMA_LINE)).split()[-2])
+    return (imported_at - started, time.perf_counter() - imported_at - schema_s, schema_s,
+            counts)
 
 
 def _free_port() -> int:

@@ -36,9 +36,10 @@ from bench.simulate import bench_simulate
 RESULTS = REPO / "bench" / "results.json"
 WITH_NEO4J = REPO / "tests" / "neo4j-server" / "with-neo4j.sh"
 MIN_NEO4J_VS_SQLITE = 0.5  # issue 19: an incremental load --neo4j at half SQLite's rate
-# issue 19: the bulk path (SQLite load + export + import + schema) at 0.7x the SQLite load's
-# rate at 300k tweets, 1x at 1M (server start not counted)
-MIN_BULK_VS_SQLITE = {300_000: 0.7, 1_000_000: 1.0}
+# issue 19: the Neo4j steps of the bulk path (export + import + schema online; the server start
+# not counted) at 0.7x the SQLite load's rate at 300k tweets, 1x at 1M. The path starts from the
+# SQLite store, so the end-to-end figure (load included) is reported beside it, unchecked.
+MIN_NEO4J_STEPS_VS_SQLITE = {300_000: 0.7, 1_000_000: 1.0}
 CHILD_FLAG = "TAGJACK_BENCH_UNDER_WITH_NEO4J"  # never start a server from inside one
 
 
@@ -146,17 +147,17 @@ def _neo4j_bulk(s: Sizes) -> dict:
     from bench.neo4j_bulk import bench_neo4j_bulk
 
     raw = bench_neo4j_bulk(s.neo4j_tweets, work=s.work, seed=s.seed)
-    target = next((t for size, t in sorted(MIN_BULK_VS_SQLITE.items(), reverse=True)
+    target = next((t for size, t in sorted(MIN_NEO4J_STEPS_VS_SQLITE.items(), reverse=True)
                    if s.neo4j_tweets >= size), None)
     checks = [] if target is None else [
-        check("bulk_vs_sqlite", raw["bulk_vs_sqlite"], ">=", target,
-              label="SQLite load + export + import + schema / SQLite load, tweets/s", unit="x")]
+        check("neo4j_steps_vs_sqlite", raw["neo4j_steps_vs_sqlite"], ">=", target,
+              label="export + import + schema online / SQLite load, tweets/s", unit="x")]
     return result(raw, checks, summary=(
         f"{raw['tweets']:,} tweets: bulk {raw['bulk_tweets_per_s']:,.0f}/s "
         f"(load {raw['sqlite_seconds']:.1f} s + export {raw['export_seconds']:.1f} s + import "
         f"{raw['import_seconds']:.1f} s + schema {raw['schema_seconds']:.1f} s), SQLite "
-        f"{raw['sqlite_tweets_per_s']:,.0f}/s ({raw['bulk_vs_sqlite']:.2f}x; the Neo4j steps "
-        f"alone {raw['neo4j_steps_vs_sqlite']:.2f}x)"))
+        f"{raw['sqlite_tweets_per_s']:,.0f}/s: the Neo4j steps {raw['neo4j_steps_vs_sqlite']:.2f}x "
+        f"its rate, load included {raw['bulk_vs_sqlite']:.2f}x"))
 
 
 def _neo4j_load_with_local_server(s: Sizes) -> dict:

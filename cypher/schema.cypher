@@ -13,5 +13,3 @@ CREATE CONSTRAINT deleted_id IF NOT EXISTS FOR (d:Deleted) REQUIRE d.id IS UNIQU
 CREATE INDEX post_created_at IF NOT EXISTS FOR (p:Post) ON (p.created_at);
 CREATE INDEX account_handle IF NOT EXISTS FOR (a:Account) ON (a.handle);
 CREATE INDEX account_community IF NOT EXISTS FOR (a:Account) ON (a.community);
-// Indexes built over data already there (a bulk import) come online in the background: wait.
-CALL db.awaitIndexes(600);

@@ -16,6 +16,9 @@ naming them, for ``neo4j-admin database import full @import.args`` run in that f
   ``{count, first_at, last_at}``, with ``given`` where an edge list gave the edge (its
   weight is in ``count``, as ``load/given_*`` keeps it).
 
+Nodes carry the importer's own ids (``--id-type=actual``: accounts by key, posts by pk, then
+hashtags and stubs), so a relationship row is two integers made without a join, and the
+importer maps no ids (no sort, no lookups); the ``id`` properties are written as before.
 Rows are CSV lines made by SQLite itself and streamed in chunks (a 1M-tweet store is never
 held in memory): text always quoted (``""`` is an empty string, an empty field is no
 property), floats with 17 significant digits (they read back as the same double), times as
@@ -25,6 +28,7 @@ span lines (it then reads more slowly).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 import threading
@@ -35,8 +39,7 @@ from pathlib import Path
 
 from tagjack.graph.model import EdgeKind, PostKind
 from tagjack.graph.outputs.export import ensure_folder, replacing
-from tagjack.graph.store.base import KIND_CODES
-from tagjack.graph.store.neo4j import SCHEMA_VERSION
+from tagjack.graph.store.base import KIND_CODES, NEO4J_SCHEMA_VERSION
 from tagjack.graph.store.sqlite import SqliteStore
 
 ARGS_FILE = "import.args"
@@ -84,6 +87,10 @@ def _line(*fields: str) -> str:
 
 KIND_NAME = "CASE p.kind " + " ".join(
     f"WHEN {code} THEN '{kind.value}'" for kind, code in KIND_CODES.items()) + " END"
+# Node ids are the importer's own (--id-type=actual): the Schema node 0, then accounts by key,
+# posts by pk, hashtags by tag and stubs by id, each a run of its own; the offsets
+# (:a0, :p0, :h0, :s0) come from NodeIds. Relationship rows are then two integers each, with no
+# join to turn keys into ids, and the importer maps no ids.
 # posts referred to by a retweet, quote or reply, with the author the referring post names;
 # seq orders them as the Neo4j loader meets them (post by post; retweets, quotes, replies)
 REFERENCES = f"""refs (id, author, seq) AS (
@@ -91,25 +98,39 @@ REFERENCES = f"""refs (id, author, seq) AS (
     WHERE kind IN ({RETWEET}, {QUOTE}) AND ref_id <> ''
     UNION ALL
     SELECT reply_to, reply_author, pk * 3 + 2 FROM posts WHERE reply_to <> '')"""
-STUBS = f"WITH {REFERENCES} SELECT id FROM refs WHERE id NOT IN (SELECT id FROM posts) GROUP BY id"
-STUB_AUTHORS = f"""WITH {REFERENCES}
-SELECT id, author, min(seq) FROM refs
-WHERE author IS NOT NULL AND id NOT IN (SELECT id FROM posts) GROUP BY id"""
+# each stub once, numbered by id, with the author the first referring post names (if any);
+# read once, then handed to each connection that writes a file naming stubs (temp.stubs)
+STUBS = f"""WITH {REFERENCES}
+SELECT s.id, :s0 + row_number() OVER (ORDER BY s.id), a.author FROM (
+    SELECT id FROM refs WHERE id NOT IN (SELECT id FROM posts) GROUP BY id) s
+LEFT JOIN (SELECT id, author, min(seq) FROM refs
+           WHERE author IS NOT NULL AND id NOT IN (SELECT id FROM posts) GROUP BY id) a
+    ON a.id = s.id"""
+STUBS_TABLE = "CREATE TEMP TABLE stubs (id TEXT PRIMARY KEY, node INTEGER NOT NULL, author INTEGER)"
+TAG_IDS = """WITH tags (tag, node) AS (
+    SELECT tag, :h0 + row_number() OVER (ORDER BY tag) FROM post_tags GROUP BY tag)"""
+
+
+def _references(kind: str, column: str) -> str:
+    """Post-to-post links to the post ``column`` names: stored (by pk) or a stub (by id)."""
+    return f"""
+SELECT p.pk + :p0 AS source, coalesce(r.pk + :p0, s.node) AS target FROM posts p
+LEFT JOIN posts r ON r.id = p.{column} LEFT JOIN temp.stubs s ON s.id = p.{column}
+WHERE {kind} AND p.{column} <> ''"""
 
 
 def _edges(kind: EdgeKind) -> str:
     """Counted and given edges of one kind, as ``load/<type>`` and ``load/given_<type>`` sum them."""
     return f"""
-SELECT s.id AS source, t.id AS target, e.count + coalesce(g.count, 0) AS count,
+SELECT e.source + :a0 AS source, e.target + :a0 AS target, e.count + coalesce(g.count, 0) AS count,
        min(e.first_at, coalesce(g.first_at, e.first_at)) AS first_at,
        max(e.last_at, coalesce(g.last_at, e.last_at)) AS last_at, g.count AS given
 FROM edges e
 LEFT JOIN given_edges g ON g.kind = e.kind AND g.source = e.source AND g.target = e.target
-JOIN accounts s ON s.key = e.source JOIN accounts t ON t.key = e.target
 WHERE e.kind = '{kind.value}'
 UNION ALL
-SELECT s.id, t.id, g.count, g.first_at, g.last_at, g.count
-FROM given_edges g JOIN accounts s ON s.key = g.source JOIN accounts t ON t.key = g.target
+SELECT g.source + :a0, g.target + :a0, g.count, g.first_at, g.last_at, g.count
+FROM given_edges g
 WHERE g.kind = '{kind.value}' AND NOT EXISTS (
     SELECT 1 FROM edges e WHERE e.kind = g.kind AND e.source = g.source AND e.target = g.target)"""
 
@@ -122,69 +143,86 @@ class ImportFile:
     option: str  # "nodes" or "relationships"
     label: str  # the node label or relationship type
     header: str
-    rows: str  # SQL giving the rows (any columns)
+    rows: str  # SQL giving the rows (any columns; node ids offset by NodeIds' parameters)
     line: str  # SQL expression over ``rows``'s columns: the CSV line
 
     def select(self) -> str:
         return f"SELECT {self.line} FROM ({self.rows})"
 
-    def count(self) -> str:
-        return f"SELECT count(*) FROM ({self.rows})"
+    @property
+    def names_stubs(self) -> bool:
+        return "temp.stubs" in self.rows
 
 
-ACCOUNT_TO_ACCOUNT = (":START_ID(Account),:END_ID(Account),count:long,first_at:datetime,"
-                      "last_at:datetime,given:long")
-POST_TO_POST = ":START_ID(Post),:END_ID(Post)"
-POST_COLUMNS = ("id:ID(Post),created_at:datetime,kind,text,lang,ref_author_id,reply_to_author_id,"
+@dataclass(frozen=True)
+class NodeIds:
+    """Where each run of node ids starts: the offsets the rows' SQL adds to keys and ranks."""
+
+    a0: int  # account node = key + a0
+    p0: int  # post node = pk + p0
+    h0: int  # hashtag node = h0 + its rank by tag (from 1)
+    s0: int  # stub node = s0 + its rank by id (from 1)
+
+    @classmethod
+    def of(cls, db: sqlite3.Connection) -> NodeIds:
+        (kmin, kmax), = db.execute("SELECT min(key), max(key) FROM accounts")
+        (pmin, pmax), = db.execute("SELECT min(pk), max(pk) FROM posts")
+        (tags,), = db.execute("SELECT count(DISTINCT tag) FROM post_tags")
+        first_post = 1 + (0 if kmin is None else kmax - kmin + 1)
+        first_tag = first_post + (0 if pmin is None else pmax - pmin + 1)
+        return cls(a0=1 - (kmin or 0), p0=first_post - (pmin or 0), h0=first_tag - 1,
+                   s0=first_tag + tags - 1)
+
+
+ACCOUNT_TO_ACCOUNT = ":START_ID,:END_ID,count:long,first_at:datetime,last_at:datetime,given:long"
+NODE_TO_NODE = ":START_ID,:END_ID"
+POST_COLUMNS = (":ID,id,created_at:datetime,kind,text,lang,ref_author_id,reply_to_author_id,"
                 "place_id,place_full_name,place_country_code,place_lat:double,place_lon:double,"
                 "lat:double,lon:double")
-FILES: tuple[ImportFile, ...] = (
-    ImportFile("schema.csv", "nodes", "Schema", "id,version:long",
-               f"SELECT 'tagjack' AS id, {SCHEMA_VERSION} AS version",
-               _line(_text("id"), _int("version"))),
-    ImportFile("accounts.csv", "nodes", "Account",
-               "id:ID(Account),handle,name,followers:long,location_text",
-               "SELECT id, handle, name, followers, location_text FROM accounts ORDER BY key",
-               _line(_text("id"), _text("handle"), _text("name"), _int("followers"),
+FILES: tuple[ImportFile, ...] = (  # node files in the order of their ids
+    ImportFile("schema.csv", "nodes", "Schema", ":ID,id,version:long",
+               f"SELECT 0 AS node, 'tagjack' AS id, {NEO4J_SCHEMA_VERSION} AS version",
+               _line("node", _text("id"), _int("version"))),
+    ImportFile("accounts.csv", "nodes", "Account", ":ID,id,handle,name,followers:long,location_text",
+               "SELECT key + :a0 AS node, id, handle, name, followers, location_text FROM accounts "
+               "ORDER BY key",
+               _line("node", _text("id"), _text("handle"), _text("name"), _int("followers"),
                      _text("location_text"))),
-    ImportFile("hashtags.csv", "nodes", "Hashtag", "tag:ID(Hashtag)",
-               "SELECT tag FROM post_tags GROUP BY tag", _text("tag")),
     ImportFile("posts.csv", "nodes", "Post", POST_COLUMNS, f"""
-SELECT p.id, p.created_at, {KIND_NAME} AS kind, p.text, p.lang, r.id AS ref_author_id,
-       y.id AS reply_to_author_id, p.place_id, pl.full_name, pl.country_code, pl.lat AS place_lat,
-       pl.lon AS place_lon, p.lat, p.lon
+SELECT p.pk + :p0 AS node, p.id, p.created_at, {KIND_NAME} AS kind, p.text, p.lang,
+       r.id AS ref_author_id, y.id AS reply_to_author_id, p.place_id, pl.full_name,
+       pl.country_code, pl.lat AS place_lat, pl.lon AS place_lon, p.lat, p.lon
 FROM posts p
 LEFT JOIN accounts r ON r.key = p.ref_author LEFT JOIN accounts y ON y.key = p.reply_author
 LEFT JOIN places pl ON pl.id = p.place_id ORDER BY p.pk""",
-               _line(_text("id"), _time("created_at"), _text("kind"), _text("text"), _text("lang"),
-                     _text("ref_author_id"), _text("reply_to_author_id"), _text("place_id"),
-                     _text("full_name"), _text("country_code"), _float("place_lat"),
-                     _float("place_lon"), _float("lat"), _float("lon"))),
-    ImportFile("post_stubs.csv", "nodes", "Post", "id:ID(Post)", STUBS, _text("id")),
-    ImportFile("posted.csv", "relationships", "POSTED", ":START_ID(Account),:END_ID(Post)", f"""
-SELECT a.id AS account, p.id AS post FROM posts p JOIN accounts a ON a.key = p.author
+               _line("node", _text("id"), _time("created_at"), _text("kind"), _text("text"),
+                     _text("lang"), _text("ref_author_id"), _text("reply_to_author_id"),
+                     _text("place_id"), _text("full_name"), _text("country_code"),
+                     _float("place_lat"), _float("place_lon"), _float("lat"), _float("lon"))),
+    ImportFile("hashtags.csv", "nodes", "Hashtag", ":ID,tag",
+               f"{TAG_IDS} SELECT node, tag FROM tags ORDER BY node", _line("node", _text("tag"))),
+    ImportFile("post_stubs.csv", "nodes", "Post", ":ID,id",
+               "SELECT node, id FROM temp.stubs ORDER BY node", _line("node", _text("id"))),
+    ImportFile("posted.csv", "relationships", "POSTED", NODE_TO_NODE, """
+SELECT author + :a0 AS account, pk + :p0 AS post FROM posts
 UNION ALL
-SELECT a.id, r.id FROM ({STUB_AUTHORS}) r JOIN accounts a ON a.key = r.author""",
-               _line(_text("account"), _text("post"))),
-    ImportFile("tagged.csv", "relationships", "TAGGED", ":START_ID(Post),:END_ID(Hashtag)",
-               "SELECT p.id AS post, t.tag FROM post_tags t JOIN posts p ON p.pk = t.post",
-               _line(_text("post"), _text("tag"))),
-    ImportFile("mentions.csv", "relationships", "MENTIONS", ":START_ID(Post),:END_ID(Account)", """
-SELECT p.id AS post, a.id AS account FROM post_mentions m
-JOIN posts p ON p.pk = m.post JOIN accounts a ON a.key = m.account""",
-               _line(_text("post"), _text("account"))),
-    ImportFile("retweets.csv", "relationships", "RETWEETS", POST_TO_POST,
-               f"SELECT id, ref_id FROM posts WHERE kind = {RETWEET} AND ref_id <> ''",
-               _line(_text("id"), _text("ref_id"))),
-    ImportFile("quotes.csv", "relationships", "QUOTES", POST_TO_POST,
-               f"SELECT id, ref_id FROM posts WHERE kind = {QUOTE} AND ref_id <> ''",
-               _line(_text("id"), _text("ref_id"))),
-    ImportFile("replies_to.csv", "relationships", "REPLIES_TO", POST_TO_POST,
-               "SELECT id, reply_to FROM posts WHERE reply_to <> ''",
-               _line(_text("id"), _text("reply_to"))),
+SELECT author + :a0, node FROM temp.stubs WHERE author IS NOT NULL""",
+               _line("account", "post")),
+    ImportFile("tagged.csv", "relationships", "TAGGED", NODE_TO_NODE,
+               f"{TAG_IDS} SELECT t.post + :p0 AS post, h.node AS tag FROM post_tags t "
+               "JOIN tags h ON h.tag = t.tag", _line("post", "tag")),
+    ImportFile("mentions.csv", "relationships", "MENTIONS", NODE_TO_NODE,
+               "SELECT post + :p0 AS post, account + :a0 AS account FROM post_mentions",
+               _line("post", "account")),
+    ImportFile("retweets.csv", "relationships", "RETWEETS", NODE_TO_NODE,
+               _references(f"p.kind = {RETWEET}", "ref_id"), _line("source", "target")),
+    ImportFile("quotes.csv", "relationships", "QUOTES", NODE_TO_NODE,
+               _references(f"p.kind = {QUOTE}", "ref_id"), _line("source", "target")),
+    ImportFile("replies_to.csv", "relationships", "REPLIES_TO", NODE_TO_NODE,
+               _references("1", "reply_to"), _line("source", "target")),
     *(ImportFile(f"{name.lower()}.csv", "relationships", name, ACCOUNT_TO_ACCOUNT, _edges(kind),
-                 _line(_text("source"), _text("target"), _int("count"), _time("first_at"),
-                       _time("last_at"), _int("given")))
+                 _line("source", "target", _int("count"), _time("first_at"), _time("last_at"),
+                       _int("given")))
       for kind, name in EDGE_TYPES.items()),
 )
 
@@ -196,7 +234,7 @@ def import_args(*, multiline: bool, files: tuple[ImportFile, ...] = FILES) -> li
     able to span lines (slower; its per-file "v2" mode misreads big files where an empty
     string ``""`` ends a buffer, so it is not used).
     """
-    args = [f"--{f.option}={f.label}={f.name}" for f in files]
+    args = ["--id-type=actual", *(f"--{f.option}={f.label}={f.name}" for f in files)]
     return [*args, "--multiline-fields=true"] if multiline else args
 
 
@@ -210,13 +248,24 @@ def write_neo4j_admin(store: SqliteStore, out: Path, *,
     """
     folder = ensure_folder(Path(out))
     source = Path(store.path).resolve().as_uri() + "?mode=ro"
+    ids = NodeIds.of(store.db)
     written: dict[str, int] = {}
     lock = threading.Lock()
+
+    def read_stubs() -> list[tuple[str, int, int | None]]:
+        db = sqlite3.connect(source, uri=True, check_same_thread=False)
+        try:
+            return db.execute(STUBS, dataclasses.asdict(ids)).fetchall()
+        finally:
+            db.close()
 
     def write(f: ImportFile) -> None:
         db = sqlite3.connect(source, uri=True, check_same_thread=False)
         try:
-            lines = _write_file(db, f, folder / f.name)
+            if f.names_stubs:
+                db.execute(STUBS_TABLE)
+                db.executemany("INSERT INTO temp.stubs VALUES (?, ?, ?)", stubs.result())
+            lines = _write_file(db, f, folder / f.name, ids)
         finally:
             db.close()
         with lock:
@@ -226,19 +275,22 @@ def write_neo4j_admin(store: SqliteStore, out: Path, *,
 
     order = sorted(FILES, key=lambda f: f.name not in LARGEST)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        for done in [pool.submit(write, f) for f in order]:
+        stubs = pool.submit(read_stubs)
+        writing = [pool.submit(write, f) for f in order]
+        multiline = _has_line_breaks(store.db)  # meanwhile, on the store's own connection
+        for done in writing:
             done.result()
     with replacing(folder / ARGS_FILE) as tmp:
-        args = import_args(multiline=_has_line_breaks(store.db))
+        args = import_args(multiline=multiline)
         tmp.write_text("\n".join(args) + "\n", encoding="utf-8")
     return {f.name: written[f.name] for f in FILES}
 
 
-def _write_file(db: sqlite3.Connection, f: ImportFile, path: Path) -> int:
+def _write_file(db: sqlite3.Connection, f: ImportFile, path: Path, ids: NodeIds) -> int:
     lines = 0
     with replacing(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
         fh.write(f.header + "\n")
-        cursor = db.execute(f.select())
+        cursor = db.execute(f.select(), dataclasses.asdict(ids))
         while rows := cursor.fetchmany(FETCH):
             fh.write("\n".join(row[0] for row in rows))
             fh.write("\n")

@@ -15,6 +15,9 @@ from typing import Protocol, Self
 import numpy as np
 from tagjack.graph.model import Account, AccountEdge, Deletion, EdgeKind, Place, Post, PostKind
 
+# the graph model version a Neo4j database's :Schema node holds (1, no :Schema node: quotes in
+# RETWEETED, self-interactions dropped); here so the bulk export needs no Neo4j driver
+NEO4J_SCHEMA_VERSION = 2
 KIND_CODES: dict[PostKind, int] = {
     PostKind.ORIGINAL: 0,
     PostKind.RETWEET: 1,

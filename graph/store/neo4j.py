@@ -48,6 +48,7 @@ from tagjack.graph.errors import StoreUnavailable, TagjackError, WriteFailed
 from tagjack.graph.model import AccountEdge, EdgeKind, Place, Post, PostKind, normalize_tag
 from tagjack.graph.store.base import (
     KIND_CODES,
+    NEO4J_SCHEMA_VERSION,
     AccountTable,
     ActionTable,
     Batch,
@@ -86,7 +87,7 @@ FORBIDDEN = "Neo.ClientError.Security.Forbidden"
 CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
 CREATE_RACES = 3  # attempts at a batch whose new post a concurrent load created first
 
-SCHEMA_VERSION = 2  # 1 (no :Schema node): quotes in RETWEETED, self-interactions dropped
+SCHEMA_VERSION = NEO4J_SCHEMA_VERSION
 EDGE_TYPES: dict[EdgeKind, str] = {EdgeKind.RETWEET: "retweeted", EdgeKind.QUOTE: "quoted",
                                    EdgeKind.REPLY: "replied_to", EdgeKind.MENTION: "mentioned"}
 EDGE_STATEMENTS = {kind: f"load/{name}" for kind, name in EDGE_TYPES.items()}

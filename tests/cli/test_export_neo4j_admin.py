@@ -54,37 +54,55 @@ def rows(path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
 
 
+def ids(exported) -> dict[str, str]:
+    """Node id (the importer's) -> the account or post id it stands for."""
+    return {r[0]: r[1] for name in ("accounts.csv", "posts.csv", "post_stubs.csv")
+            for r in rows(exported / name)[1:]}
+
+
 def test_every_file_has_its_typed_header_and_the_importer_is_told_of_each(exported):
     args = (exported / "import.args").read_text().split()
     for f in FILES:
         assert (exported / f.name).read_text().splitlines()[0] == f.header
         assert f"--{f.option}={f.label}={f.name}" in args
     assert "--multiline-fields=true" in args  # a post's text holds a line break
+    assert "--id-type=actual" in args
     assert rows(exported / "accounts.csv")[0] == [
-        "id:ID(Account)", "handle", "name", "followers:long", "location_text"]
+        ":ID", "id", "handle", "name", "followers:long", "location_text"]
     assert rows(exported / "retweeted.csv")[0][2:] == [
         "count:long", "first_at:datetime", "last_at:datetime", "given:long"]
 
 
 def test_values_keep_their_text_empty_strings_and_nulls_apart(exported):
-    posts = {r[0]: r for r in rows(exported / "posts.csv")[1:]}
-    assert posts["100"][1:5] == ["2014-04-22T18:00:00Z", "original", 'line one\nline "two", #MyNYPD',
+    posts = {r[1]: r for r in rows(exported / "posts.csv")[1:]}
+    assert posts["100"][2:6] == ["2014-04-22T18:00:00Z", "original", 'line one\nline "two", #MyNYPD',
                                  "en"]
-    assert [float(x) for x in posts["100"][12:]] == [40.712775, -73.98765432101234]
+    assert [float(x) for x in posts["100"][13:]] == [40.712775, -73.98765432101234]
     raw = (exported / "posts.csv").read_text(encoding="utf-8")
     # an empty string is quoted (a property ''), an absent value is an empty field (none)
-    assert '"101",2014-04-22T18:05:00Z,"retweet","RT @bob: ...","","2",,,,,,,,\n' in raw
+    assert ',"101",2014-04-22T18:05:00Z,"retweet","RT @bob: ...","","2",,,,,,,,\n' in raw
     accounts = (exported / "accounts.csv").read_text(encoding="utf-8")
-    assert '"1","alice","Alice",,""\n' in accounts  # followers unknown: no property
-    assert '"3","","",,""\n' in accounts  # a stub: only its id is known
+    assert ',"1","alice","Alice",,""\n' in accounts  # followers unknown: no property
+    assert ',"3","","",,""\n' in accounts  # a stub: only its id is known
+
+
+def test_node_ids_are_distinct_and_in_file_order(exported):
+    nodes = [int(r[0]) for name in ("schema.csv", "accounts.csv", "posts.csv", "hashtags.csv",
+                                    "post_stubs.csv") for r in rows(exported / name)[1:]]
+    assert nodes == sorted(set(nodes))
 
 
 def test_posts_known_only_as_a_target_are_stubs_with_their_author(exported):
-    assert rows(exported / "post_stubs.csv")[1:] == [["99"]]
-    assert ["3", "99"] in rows(exported / "posted.csv")
-    assert rows(exported / "retweets.csv")[1:] == [["101", "100"]]
-    assert rows(exported / "replies_to.csv")[1:] == [["102", "99"]]
-    assert [r[:3] for r in rows(exported / "replied_to.csv")[1:]] == [["1", "3", "1"]]
+    named = ids(exported)
+
+    def links(name: str, width: int = 2) -> list[list[str]]:
+        return [[named[x] for x in r[:2]] + r[2:width] for r in rows(exported / name)[1:]]
+
+    assert [r[1] for r in rows(exported / "post_stubs.csv")[1:]] == ["99"]
+    assert ["3", "99"] in links("posted.csv")
+    assert links("retweets.csv") == [["101", "100"]]
+    assert links("replies_to.csv") == [["102", "99"]]
+    assert links("replied_to.csv", 3) == [["1", "3", "1"]]
 
 
 @pytest.mark.parametrize("option", [["--neo4j", "bolt://127.0.0.1:1"], ["--hashtag", "mynypd"]])

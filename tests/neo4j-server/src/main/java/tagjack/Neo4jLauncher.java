@@ -6,8 +6,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.cli.ExecutionContext;
@@ -34,6 +37,12 @@ import picocli.CommandLine;
  * <p>Stops cleanly on SIGTERM/SIGINT: the bootstrapper's signal handler exits the JVM, which
  * runs its shutdown hook (database shutdown, store flushed and closed).
  *
+ * <p>Right after a bulk import ({@code neo4j.sh import}), TAGJACK_NEO4J_SCHEMA names tagjack's
+ * cypher/schema.cypher: its constraints and indexes are created before the server is announced
+ * ready, and populated (the launcher waits until every index is online; one line
+ * {@code tagjack-neo4j: schema online in S s}). Here, in the server's own process: no client
+ * to start, no round trips.
+ *
  * <p>When the server is ready (password set, GDS answering) the launcher writes
  * HOME/run/tagjack.ready and prints one line starting with {@code tagjack-neo4j: ready}.
  * On any start-up failure it prints one line starting with {@code tagjack-neo4j: FAILED}
@@ -42,6 +51,10 @@ import picocli.CommandLine;
 public final class Neo4jLauncher {
     private static final String USER = "neo4j";
     private static final String DEFAULT_PASSWORD = "tagjack-local";
+    // A statement ends at a ';' that closes a line, as tagjack.cypher.statements splits them.
+    private static final Pattern STATEMENT_END =
+            Pattern.compile(";[ \\t]*(?://[^\\n]*)?$", Pattern.MULTILINE);
+    private static final Pattern COMMENT = Pattern.compile("//[^\\n]*");
 
     private Neo4jLauncher() {}
 
@@ -110,6 +123,19 @@ public final class Neo4jLauncher {
 
         long t3 = System.nanoTime();
 
+        // 5. After a bulk import only: tagjack's constraints and indexes, populated.
+        String schema = System.getenv("TAGJACK_NEO4J_SCHEMA");
+        if (schema != null && !schema.isEmpty()) {
+            try {
+                applySchema(dbms.database("neo4j"), Path.of(schema));
+            } catch (IOException | RuntimeException e) {
+                failAfterStart(bootstrapper, "could not create tagjack's schema from " + schema
+                        + ": " + oneLine(e));
+            }
+            System.out.println(String.format("tagjack-neo4j: schema online in %.2f s",
+                    (System.nanoTime() - t3) / 1e9));
+        }
+
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 Files.deleteIfExists(ready);
@@ -128,6 +154,27 @@ public final class Neo4jLauncher {
 
         // Keep the main thread parked; SIGTERM exits the JVM through the shutdown hooks.
         new CountDownLatch(1).await();
+    }
+
+    /**
+     * Every statement of {@code file}, one transaction each, then wait until all indexes are
+     * online. Plain indexes go first: they populate in the background while each constraint's
+     * index is populated (a constraint is only created once its index holds every node).
+     */
+    private static void applySchema(GraphDatabaseService db, Path file) throws IOException {
+        List<String> indexes = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        for (String part : STATEMENT_END.split(Files.readString(file, StandardCharsets.UTF_8))) {
+            String code = COMMENT.matcher(part).replaceAll("").strip();
+            if (!code.isEmpty()) {
+                (code.startsWith("CREATE INDEX") ? indexes : others).add(part.strip());
+            }
+        }
+        indexes.addAll(others);
+        for (String statement : indexes) {
+            db.executeTransactionally(statement);
+        }
+        db.executeTransactionally("CALL db.awaitIndexes($seconds)", Map.of("seconds", 600L));
     }
 
     private static void setInitialPassword(Path home, Path confDir, String password) {
