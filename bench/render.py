@@ -66,6 +66,14 @@ def print_table(doc: dict, console: Console) -> None:
     console.print(table)
 
 
+def _other_run(doc: dict, found: dict) -> str:
+    """Where an entry kept from an earlier run was measured, when that run's code differs."""
+    code = found.get("code")
+    if code is None or code == doc.get("code"):
+        return ""
+    return f" (measured {found.get('measured_at', 'earlier')} on code {code})"
+
+
 def markdown(doc: dict) -> str:
     lines = [f"Measured on {machine_line(doc)}; {sizes_line(doc)}.", "",
              "| benchmark | figure | measured | target | |", "|---|---|---|---|---|"]
@@ -74,5 +82,5 @@ def markdown(doc: dict) -> str:
     lines.append("")
     for name, found in doc["results"].items():
         if found.get("summary"):
-            lines.append(f"- **{name}**: {found['summary']}")
+            lines.append(f"- **{name}**: {found['summary']}{_other_run(doc, found)}")
     return "\n".join(lines) + "\n"

@@ -219,7 +219,7 @@ def run_suite(names: Iterable[str], sizes: Sizes, *, results: Path, quick: bool 
 
     A benchmark that raises is recorded as an error and the suite goes on. With a
     subset of the benchmarks, the other entries of an existing results file of
-    the same sizes are kept (each entry says when it was measured).
+    the same sizes are kept (each entry says when it was measured, and on which code).
     """
     names = list(names)
     doc = {"machine": machine(), "code": code_version(), "started_at": _now(), "finished_at": None,
@@ -235,6 +235,7 @@ def run_suite(names: Iterable[str], sizes: Sizes, *, results: Path, quick: bool 
             traceback.print_exc(file=sys.stderr)
             found = failed(f"{type(exc).__name__}: {exc}")
         found["measured_at"] = measured_at
+        found["code"] = doc["code"]
         found["bench_seconds"] = round(time.perf_counter() - started, 1)
         doc["results"][name] = found
         say(f"bench: {name}: {found['status']} ({found['bench_seconds']:.0f} s)")

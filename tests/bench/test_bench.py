@@ -76,6 +76,15 @@ def test_markdown_table_lists_every_benchmark(quick):
     assert "| benchmark |" in text
     for name in BENCHMARKS:
         assert f"| {name} |" in text
+    assert all(found["code"] == quick["code"] for found in quick["results"].values())
+    assert "on code" not in text
+
+
+def test_an_entry_kept_from_other_code_says_so(quick):
+    kept = {**quick["results"]["simulate"], "code": "0123abcd", "measured_at": "2026-01-02T03:04:05Z"}
+    text = markdown({**quick, "results": {**quick["results"], "simulate": kept}})
+    simulate, = (line for line in text.splitlines() if line.startswith("- **simulate**"))
+    assert simulate.endswith("(measured 2026-01-02T03:04:05Z on code 0123abcd)")
 
 
 def test_the_neo4j_row_under_with_neo4j_loads_into_that_server(monkeypatch):
