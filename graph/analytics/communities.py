@@ -35,14 +35,15 @@ class Partition:
 
     @classmethod
     def from_membership(cls, p: Projection, membership: np.ndarray | list[int], *,
-                        engine: str) -> Partition:
+                        engine: str, graph: ig.Graph | None = None) -> Partition:
+        """Communities renumbered largest first; ``graph``: ``p`` as igraph, if already built."""
         raw = np.asarray(membership, dtype=np.int64)
         ids, inverse, sizes = np.unique(raw, return_inverse=True, return_counts=True)
         order = np.lexsort((ids, -sizes))  # largest first, ties by old id: repeatable
         rank = np.empty(len(ids), dtype=np.int64)
         rank[order] = np.arange(len(ids))
         renumbered = rank[inverse] if len(raw) else raw
-        return cls(p.keys, renumbered, modularity(p, renumbered), engine)
+        return cls(p.keys, renumbered, modularity(p, renumbered, graph=graph), engine)
 
     def sizes(self) -> np.ndarray:
         return np.bincount(self.membership) if len(self.membership) else np.empty(0, np.int64)
@@ -56,10 +57,10 @@ class Partition:
         return key_table(self.keys, self.membership)
 
 
-def modularity(p: Projection, membership: np.ndarray) -> float:
+def modularity(p: Projection, membership: np.ndarray, *, graph: ig.Graph | None = None) -> float:
     if p.n == 0 or len(p.source) == 0:
         return 0.0
-    g = to_igraph(p, directed=False)
+    g = graph if graph is not None else to_igraph(p, directed=False)
     return float(g.modularity(membership.tolist(), weights=p.weight))
 
 
@@ -80,7 +81,7 @@ def leiden(p: Projection, *, seed: int, resolution: float = 1.0) -> Partition:
     with seeded_igraph(seed):
         found = g.community_leiden(objective_function="modularity",  # default is CPM
                                    weights=p.weight, resolution=resolution, n_iterations=LEIDEN_ITERATIONS)
-    return Partition.from_membership(p, found.membership, engine="leiden")
+    return Partition.from_membership(p, found.membership, engine="leiden", graph=g)
 
 
 def communities(p: Projection, *, engine: str = "auto", seed: int = 1,
