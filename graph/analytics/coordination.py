@@ -176,7 +176,9 @@ def _network(sweep: _Sweep, min_weight: int) -> tuple[CoActionEdges, np.ndarray,
     per target, the ordered in-window pairs of actions by different accounts.
 
     Each chunk's counts are merged into running totals at once, so memory follows the
-    distinct pairs, not the pairs swept.
+    distinct pairs, not the pairs swept. A directed count is kept as
+    ``(low * n + high) * 2 + (u > v)``: the two directions of a pair sort side by side, so
+    the undirected weights come from one pass over the totals.
     """
     n = np.int64(len(sweep.keys))
     keys = counts = incidences = np.empty(0, dtype=np.int64)
@@ -187,21 +189,20 @@ def _network(sweep: _Sweep, min_weight: int) -> tuple[CoActionEdges, np.ndarray,
         other = u != v
         i, u, v = i[other], u[other], v[other]
         within += np.bincount(sweep.target[i], minlength=n_targets)
-        # one action counts once toward u -> v however many of v's actions it meets
-        action_pairs = _distinct(i * n + v)
-        chunk_keys, chunk_counts = np.unique(sweep.user[action_pairs // n] * n + action_pairs % n,
-                                             return_counts=True)
-        keys, counts = _summed(np.concatenate([keys, chunk_keys]),
-                               np.concatenate([counts, chunk_counts]))
         low, high = np.minimum(u, v), np.maximum(u, v)
         incidences = _distinct(np.concatenate(
             [incidences, _distinct((low * n + high) * n_targets + sweep.target[i])]))
-        del i, j, u, v, low, high, other, action_pairs
-    u, v = keys // n, keys % n
-    low, high = np.minimum(u, v), np.maximum(u, v)
-    pair, inverse = np.unique(low * n + high, return_inverse=True)
-    weight = np.zeros(len(pair), dtype=np.int64)
-    np.maximum.at(weight, inverse, counts)
+        # one action counts once toward u -> v however many of v's actions it meets
+        action_pairs = _distinct(i * n + v)
+        a, b = sweep.user[action_pairs // n], action_pairs % n
+        chunk_keys, chunk_counts = np.unique((np.minimum(a, b) * n + np.maximum(a, b)) * 2 + (a > b),
+                                             return_counts=True)
+        keys, counts = _merged(keys, counts, chunk_keys, chunk_counts)
+        del i, j, u, v, low, high, other, action_pairs, a, b, chunk_keys, chunk_counts
+    pair = keys // 2
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else pair
+    pair = pair[starts]
+    weight = np.maximum.reduceat(counts, starts) if len(starts) else counts
     keep = weight >= min_weight
     pair, weight = pair[keep], weight[keep]
     edges = CoActionEdges(sweep.keys[pair // n], sweep.keys[pair % n], weight)
@@ -255,14 +256,23 @@ def coordination(actions: ActionTable, *, window: float = 60, min_weight: int = 
     return Coordination(window, min_weight, alpha, min_share, gap, network, tests, groups)
 
 
-def _summed(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct keys, sorted, with the sum of their counts."""
+def _merged(keys: np.ndarray, counts: np.ndarray, more: np.ndarray, more_counts: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Two sets of sorted distinct keys as one, sorted, with their counts summed.
+
+    A stable sort of the two runs merges them (timsort finds the runs), and a key in both
+    lands twice in a row: no general grouping needed.
+    """
     if not len(keys):
-        return keys, counts
-    order = np.argsort(keys, kind="stable")
-    keys, counts = keys[order], counts[order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    return keys[starts], np.add.reduceat(counts, starts)
+        return more, more_counts
+    joined = np.concatenate([keys, more])
+    order = np.argsort(joined, kind="stable")
+    keys, counts = joined[order], np.concatenate([counts, more_counts])[order]
+    twice = np.flatnonzero(keys[1:] == keys[:-1])
+    counts[twice] += counts[twice + 1]
+    keep = np.ones(len(keys), dtype=bool)
+    keep[twice + 1] = False
+    return keys[keep], counts[keep]
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
