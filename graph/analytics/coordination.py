@@ -260,19 +260,21 @@ def _merged(keys: np.ndarray, counts: np.ndarray, more: np.ndarray, more_counts:
             ) -> tuple[np.ndarray, np.ndarray]:
     """Two sets of sorted distinct keys as one, sorted, with their counts summed.
 
-    A stable sort of the two runs merges them (timsort finds the runs), and a key in both
-    lands twice in a row: no general grouping needed.
+    ``counts`` is updated in place. The new keys are inserted where they belong: no sort
+    of the totals, and no more memory than the merged arrays.
     """
-    if not len(keys):
-        return more, more_counts
-    joined = np.concatenate([keys, more])
-    order = np.argsort(joined, kind="stable")
-    keys, counts = joined[order], np.concatenate([counts, more_counts])[order]
-    twice = np.flatnonzero(keys[1:] == keys[:-1])
-    counts[twice] += counts[twice + 1]
-    keep = np.ones(len(keys), dtype=bool)
-    keep[twice + 1] = False
-    return keys[keep], counts[keep]
+    at = np.searchsorted(keys, more)
+    known = at < len(keys)
+    known[known] = keys[at[known]] == more[known]
+    counts[at[known]] += more_counts[known]
+    fresh = np.flatnonzero(~known)
+    where = at[fresh] + np.arange(len(fresh))  # their places among the merged keys
+    old = np.ones(len(keys) + len(fresh), dtype=bool)
+    old[where] = False
+    merged_keys, merged_counts = np.empty(len(old), dtype=keys.dtype), np.empty(len(old), dtype=counts.dtype)
+    merged_keys[where], merged_counts[where] = more[fresh], more_counts[fresh]
+    merged_keys[old], merged_counts[old] = keys, counts
+    return merged_keys, merged_counts
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
