@@ -26,7 +26,7 @@ pairs are the coordinated groups.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -140,21 +140,27 @@ class _Sweep:
         self.lo = np.searchsorted(key, self.target * width + low, side="left")
         self.hi = np.searchsorted(key, self.target * width + high, side="left")
 
-    def pairs(self) -> Sequence[tuple[np.ndarray, np.ndarray]]:
-        """(i, j) action pairs within the window of each other, i != j, in bounded chunks."""
+    def chunks(self) -> Iterator[tuple[int, int]]:
+        """Ranges of actions whose in-window pairs number about PAIR_CHUNK (at least one action)."""
         counts = self.hi - self.lo
         ends = np.cumsum(counts)
         start = 0
         while start < len(counts):
-            base = ends[start] - counts[start]
-            stop = int(np.searchsorted(ends, base + PAIR_CHUNK, side="right"))
+            stop = int(np.searchsorted(ends, ends[start] - counts[start] + PAIR_CHUNK, side="right"))
             stop = max(stop, start + 1)
-            n = counts[start:stop]
-            i = np.repeat(np.arange(start, stop, dtype=np.int64), n)
-            offsets = np.arange(len(i), dtype=np.int64) - np.repeat(np.cumsum(n) - n, n)
-            j = self.lo[i] + offsets
-            yield i, j
+            yield start, stop
             start = stop
+
+    def pairs(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """(i, j) action pairs within the window of each other, i != j, for actions start..stop.
+
+        A chunk's arrays belong to the caller alone (no generator holds them), so they go as
+        soon as it drops them.
+        """
+        n = self.hi[start:stop] - self.lo[start:stop]
+        i = np.repeat(np.arange(start, stop, dtype=np.int64), n)
+        offsets = np.arange(len(i), dtype=np.int64) - np.repeat(np.cumsum(n) - n, n)
+        return i, self.lo[i] + offsets
 
 
 def co_action_edges(actions: ActionTable, *, window: float = 60, min_weight: int = 2
@@ -184,21 +190,27 @@ def _network(sweep: _Sweep, min_weight: int) -> tuple[CoActionEdges, np.ndarray,
     keys = counts = incidences = np.empty(0, dtype=np.int64)
     n_targets = np.int64(sweep.target.max() + 1 if len(sweep.target) else 1)
     within = np.zeros(n_targets, dtype=np.float64)
-    for i, j in sweep.pairs():
+    for start, stop in sweep.chunks():
+        i, j = sweep.pairs(start, stop)
         u, v = sweep.user[i], sweep.user[j]
         other = u != v
         i, u, v = i[other], u[other], v[other]
+        del j, other
         within += np.bincount(sweep.target[i], minlength=n_targets)
         low, high = np.minimum(u, v), np.maximum(u, v)
-        incidences = _distinct(np.concatenate(
-            [incidences, _distinct((low * n + high) * n_targets + sweep.target[i])]))
+        met = _distinct((low * n + high) * n_targets + sweep.target[i])
+        del low, high
         # one action counts once toward u -> v however many of v's actions it meets
         action_pairs = _distinct(i * n + v)
+        del i, u, v
         a, b = sweep.user[action_pairs // n], action_pairs % n
+        del action_pairs
         chunk_keys, chunk_counts = np.unique((np.minimum(a, b) * n + np.maximum(a, b)) * 2 + (a > b),
                                              return_counts=True)
+        del a, b  # before the merge, the largest moment
         keys, counts = _merged(keys, counts, chunk_keys, chunk_counts)
-        del i, j, u, v, low, high, other, action_pairs, a, b, chunk_keys, chunk_counts
+        incidences = _distinct(np.concatenate([incidences, met]))
+        del chunk_keys, chunk_counts, met
     pair = keys // 2
     starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else pair
     pair = pair[starts]
@@ -358,7 +370,8 @@ def _groups(sweep: _Sweep, tests: PairTests, low: np.ndarray, high: np.ndarray,
     group = np.where(in_group, label, -1)  # per account
     of_action = group[sweep.user]
     coordinated = np.zeros(len(sweep.user), dtype=bool)
-    for i, j in sweep.pairs():
+    for start, stop in sweep.chunks():
+        i, j = sweep.pairs(start, stop)
         g = of_action[i]
         hit = (g >= 0) & (g == of_action[j]) & (sweep.user[i] != sweep.user[j])
         coordinated[i[hit]] = True
