@@ -14,7 +14,7 @@ from tagjack.graph.analytics.coordination import TWEPOCH_MS, Coordination, coord
 from tagjack.graph.analytics.lookup import handles_of
 from tagjack.graph.errors import TagjackError
 from tagjack.graph.model import PostKind, normalize_tag
-from tagjack.graph.store.base import CoordinatedTable, Results, Store
+from tagjack.graph.store.base import AccountTable, CoordinatedTable, Results, Store
 from tagjack.graph.times import iso, utc
 
 KINDS: dict[str, PostKind] = {"co_retweet": PostKind.RETWEET, "co_reply": PostKind.REPLY}
@@ -52,9 +52,11 @@ class CoordinationAnswer:
 
 def coordination_answer(store: Store, hashtag: str | None = None, *, kind: str = "co_retweet",
                         window: float = 60, min_weight: int = 2, alpha: float = 0.001,
-                        write: bool = True, edges: bool = False) -> CoordinationAnswer:
+                        write: bool = True, edges: bool = False, accounts: AccountTable | None = None,
+                        results: Results | None = None) -> CoordinationAnswer:
     """Co-action network and coordinated groups of ``kind``; written back when ``write``; with
-    ``edges``, the network's edges by handle (millions of pairs on a large set: only when shown)."""
+    ``edges``, the network's edges by handle (millions of pairs on a large set: only when shown).
+    ``accounts`` and ``results``: the store's, when the caller has read them already."""
     if kind not in KINDS:
         raise TagjackError(f"unknown co-action kind {kind!r}", hint=f"use one of {', '.join(KINDS)}")
     tag = normalize_tag(hashtag) if hashtag else None
@@ -67,8 +69,9 @@ def coordination_answer(store: Store, hashtag: str | None = None, *, kind: str =
                            [np.array(g.members, dtype=np.int64) for g in found.groups] or
                            [np.empty(0, dtype=np.int64)])
     keys = np.unique(shown)
-    handle = dict(zip(keys.tolist(), handles_of(store.accounts(), keys), strict=True))
-    results = store.results()
+    accounts = accounts if accounts is not None else store.accounts()
+    handle = dict(zip(keys.tolist(), handles_of(accounts, keys), strict=True))
+    results = results if results is not None else store.results()
     return CoordinationAnswer(
         kind=kind, hashtag=tag, window=window, min_weight=min_weight, alpha=alpha,
         actions=len(actions), pairs=len(net),

@@ -26,7 +26,7 @@ pairs are the coordinated groups.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -140,21 +140,27 @@ class _Sweep:
         self.lo = np.searchsorted(key, self.target * width + low, side="left")
         self.hi = np.searchsorted(key, self.target * width + high, side="left")
 
-    def pairs(self) -> Sequence[tuple[np.ndarray, np.ndarray]]:
-        """(i, j) action pairs within the window of each other, i != j, in bounded chunks."""
+    def chunks(self) -> Iterator[tuple[int, int]]:
+        """Ranges of actions whose in-window pairs number about PAIR_CHUNK (at least one action)."""
         counts = self.hi - self.lo
         ends = np.cumsum(counts)
         start = 0
         while start < len(counts):
-            base = ends[start] - counts[start]
-            stop = int(np.searchsorted(ends, base + PAIR_CHUNK, side="right"))
+            stop = int(np.searchsorted(ends, ends[start] - counts[start] + PAIR_CHUNK, side="right"))
             stop = max(stop, start + 1)
-            n = counts[start:stop]
-            i = np.repeat(np.arange(start, stop, dtype=np.int64), n)
-            offsets = np.arange(len(i), dtype=np.int64) - np.repeat(np.cumsum(n) - n, n)
-            j = self.lo[i] + offsets
-            yield i, j
+            yield start, stop
             start = stop
+
+    def pairs(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """(i, j) action pairs within the window of each other, i != j, for actions start..stop.
+
+        A chunk's arrays belong to the caller alone (no generator holds them), so they go as
+        soon as it drops them.
+        """
+        n = self.hi[start:stop] - self.lo[start:stop]
+        i = np.repeat(np.arange(start, stop, dtype=np.int64), n)
+        offsets = np.arange(len(i), dtype=np.int64) - np.repeat(np.cumsum(n) - n, n)
+        return i, self.lo[i] + offsets
 
 
 def co_action_edges(actions: ActionTable, *, window: float = 60, min_weight: int = 2
@@ -176,32 +182,39 @@ def _network(sweep: _Sweep, min_weight: int) -> tuple[CoActionEdges, np.ndarray,
     per target, the ordered in-window pairs of actions by different accounts.
 
     Each chunk's counts are merged into running totals at once, so memory follows the
-    distinct pairs, not the pairs swept.
+    distinct pairs, not the pairs swept. A directed count is kept as
+    ``(low * n + high) * 2 + (u > v)``: the two directions of a pair sort side by side, so
+    the undirected weights come from one pass over the totals.
     """
     n = np.int64(len(sweep.keys))
     keys = counts = incidences = np.empty(0, dtype=np.int64)
     n_targets = np.int64(sweep.target.max() + 1 if len(sweep.target) else 1)
     within = np.zeros(n_targets, dtype=np.float64)
-    for i, j in sweep.pairs():
+    for start, stop in sweep.chunks():
+        i, j = sweep.pairs(start, stop)
         u, v = sweep.user[i], sweep.user[j]
         other = u != v
         i, u, v = i[other], u[other], v[other]
+        del j, other
         within += np.bincount(sweep.target[i], minlength=n_targets)
+        low, high = np.minimum(u, v), np.maximum(u, v)
+        met = _distinct((low * n + high) * n_targets + sweep.target[i])
+        del low, high
         # one action counts once toward u -> v however many of v's actions it meets
         action_pairs = _distinct(i * n + v)
-        chunk_keys, chunk_counts = np.unique(sweep.user[action_pairs // n] * n + action_pairs % n,
+        del i, u, v
+        a, b = sweep.user[action_pairs // n], action_pairs % n
+        del action_pairs
+        chunk_keys, chunk_counts = np.unique((np.minimum(a, b) * n + np.maximum(a, b)) * 2 + (a > b),
                                              return_counts=True)
-        keys, counts = _summed(np.concatenate([keys, chunk_keys]),
-                               np.concatenate([counts, chunk_counts]))
-        low, high = np.minimum(u, v), np.maximum(u, v)
-        incidences = _distinct(np.concatenate(
-            [incidences, _distinct((low * n + high) * n_targets + sweep.target[i])]))
-        del i, j, u, v, low, high, other, action_pairs
-    u, v = keys // n, keys % n
-    low, high = np.minimum(u, v), np.maximum(u, v)
-    pair, inverse = np.unique(low * n + high, return_inverse=True)
-    weight = np.zeros(len(pair), dtype=np.int64)
-    np.maximum.at(weight, inverse, counts)
+        del a, b  # before the merge, the largest moment
+        keys, counts = _merged(keys, counts, chunk_keys, chunk_counts)
+        incidences = _distinct(np.concatenate([incidences, met]))
+        del chunk_keys, chunk_counts, met
+    pair = keys // 2
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else pair
+    pair = pair[starts]
+    weight = np.maximum.reduceat(counts, starts) if len(starts) else counts
     keep = weight >= min_weight
     pair, weight = pair[keep], weight[keep]
     edges = CoActionEdges(sweep.keys[pair // n], sweep.keys[pair % n], weight)
@@ -255,14 +268,25 @@ def coordination(actions: ActionTable, *, window: float = 60, min_weight: int = 
     return Coordination(window, min_weight, alpha, min_share, gap, network, tests, groups)
 
 
-def _summed(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct keys, sorted, with the sum of their counts."""
-    if not len(keys):
-        return keys, counts
-    order = np.argsort(keys, kind="stable")
-    keys, counts = keys[order], counts[order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    return keys[starts], np.add.reduceat(counts, starts)
+def _merged(keys: np.ndarray, counts: np.ndarray, more: np.ndarray, more_counts: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Two sets of sorted distinct keys as one, sorted, with their counts summed.
+
+    ``counts`` is updated in place. The new keys are inserted where they belong: no sort
+    of the totals, and no more memory than the merged arrays.
+    """
+    at = np.searchsorted(keys, more)
+    known = at < len(keys)
+    known[known] = keys[at[known]] == more[known]
+    counts[at[known]] += more_counts[known]
+    fresh = np.flatnonzero(~known)
+    where = at[fresh] + np.arange(len(fresh))  # their places among the merged keys
+    old = np.ones(len(keys) + len(fresh), dtype=bool)
+    old[where] = False
+    merged_keys, merged_counts = np.empty(len(old), dtype=keys.dtype), np.empty(len(old), dtype=counts.dtype)
+    merged_keys[where], merged_counts[where] = more[fresh], more_counts[fresh]
+    merged_keys[old], merged_counts[old] = keys, counts
+    return merged_keys, merged_counts
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
@@ -346,7 +370,8 @@ def _groups(sweep: _Sweep, tests: PairTests, low: np.ndarray, high: np.ndarray,
     group = np.where(in_group, label, -1)  # per account
     of_action = group[sweep.user]
     coordinated = np.zeros(len(sweep.user), dtype=bool)
-    for i, j in sweep.pairs():
+    for start, stop in sweep.chunks():
+        i, j = sweep.pairs(start, stop)
         g = of_action[i]
         hit = (g >= 0) & (g == of_action[j]) & (sweep.user[i] != sweep.user[j])
         coordinated[i[hit]] = True

@@ -117,6 +117,11 @@ def edge_union(*tables: EdgeTable, self_loops: bool = False) -> EdgeTable:
     if not self_loops:
         keep = source != target
         source, target, weight, first_at, last_at = (c[keep] for c in cat)
+    if len(source) and ((source[1:] > source[:-1]) |
+                        ((source[1:] == source[:-1]) & (target[1:] > target[:-1]))).all():
+        # one table as a store gives it: its pairs distinct and sorted already
+        return EdgeTable(source=source, target=target, weight=weight.astype(np.int64),
+                         first_at=first_at.astype(np.int64), last_at=last_at.astype(np.int64))
     pairs, inverse = np.unique(np.column_stack((source, target)), axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     n = len(pairs)

@@ -179,7 +179,8 @@ def report_data(store: Store, hashtag: str, *, top: int = TOP_AMPLIFIERS,
     network = network_view(table, [retweets, mentions], ctx.accounts, ctx.partition,
                            size=network_size, seed=seed)
     lap("network")
-    coordinated = coordination_answer(store, tag, write=False)
+    coordinated = coordination_answer(store, tag, write=False, accounts=ctx.accounts,
+                                      results=ctx.results)
     lap("coordination")
     shown = hashtag.strip() if hashtag.strip().startswith("#") else "#" + hashtag.strip()
     return ReportData(hashtag=shown, store=store.name,

@@ -342,16 +342,20 @@ class SqliteStore:
         else:
             scope, params = "post_tags t JOIN posts p ON p.pk = t.post WHERE t.tag = ? AND", (
                 normalize_tag(hashtag),)
-        rows = f"FROM {scope} {chosen}"
-        (n, *texts), = self.db.execute(
-            "SELECT count(*), group_concat(account), group_concat(target), group_concat(id_number), "
-            "group_concat(created_at) FROM (SELECT p.author AS account, "
-            f"dense_rank() OVER (ORDER BY {target}) - 1 AS target, {ID_NUMBER} AS id_number, "
-            f"p.created_at AS created_at {rows} ORDER BY {target}, p.created_at, p.pk)", params)
-        account, number, id_number, created_at = _int_rows(n, texts)
-        targets = [r[0] for r in self.db.execute(
-            f"SELECT DISTINCT {target} {rows} ORDER BY {target}", params)]
-        return ActionTable(account, number, id_number, created_at, targets)
+        # one unsorted scan; the targets are ranked and the rows ordered here, where SQLite
+        # would sort the rows twice by their target's id text (a window and the outer order)
+        (n, *texts, targets_json), = self.db.execute(
+            "SELECT count(*), group_concat(p.pk), group_concat(p.author), "
+            f"group_concat({ID_NUMBER}), group_concat(p.created_at), json_group_array({target}) "
+            f"FROM {scope} {chosen}", params)
+        pk, account, id_number, created_at = _int_rows(n, texts)
+        referred = orjson.loads(targets_json)
+        targets = sorted(set(referred))  # str order is SQLite's BINARY order of UTF-8 text
+        number = {t: i for i, t in enumerate(targets)}
+        target = np.fromiter((number[t] for t in referred), dtype=np.int64, count=n)
+        order = np.lexsort((pk, created_at, target))
+        return ActionTable(account[order], target[order], id_number[order], created_at[order],
+                           targets)
 
     def hashtags(self, *, platform: str | None = None) -> list[HashtagUse]:
         join, where, params = _platform_filter(platform)

@@ -58,3 +58,14 @@ def test_edge_union_sums_pairs_and_leaves_out_self_loops():
         [(1, 2, 3), (2, 1, 1)]
     assert (u.first_at.tolist(), u.last_at.tolist()) == ([10, 10], [40, 20])
     assert len(edge_union(table([(3, 3, 4)]), self_loops=True)) == 1
+
+
+@pytest.mark.parametrize("rows", [[(1, 2, 1), (1, 3, 2), (2, 0, 5), (4, 4, 1), (5, 1, 3)],  # sorted
+                                  [(2, 0, 5), (1, 2, 1), (1, 3, 2), (5, 1, 3)],  # not sorted
+                                  [(1, 2, 1), (1, 2, 2), (3, 1, 1)]])  # a pair twice
+def test_edge_union_of_one_table_is_the_union_of_its_rows(rows):
+    one = edge_union(table(rows))
+    apart = edge_union(*(table([r]) for r in reversed(rows)))  # unsorted: the general grouping
+    for field in ("source", "target", "weight", "first_at", "last_at"):
+        assert getattr(one, field).tolist() == getattr(apart, field).tolist(), field
+        assert getattr(one, field).dtype == np.int64

@@ -174,6 +174,33 @@ def test_edges_come_sorted_by_pair(tmp_path):
             assert pairs == sorted(set(pairs)) and (tag is not None or pairs), (kind, tag)
 
 
+@pytest.mark.parametrize(("kind", "hashtag"), [(PostKind.RETWEET, None), (PostKind.RETWEET, "scotus"),
+                                               (PostKind.REPLY, None)])
+def test_actions_come_in_target_then_time_order(tmp_path, kind, hashtag):
+    """Targets numbered in id order and rows in (target, time, pk) order, as SQLite sorts them;
+    tied times and ids of other platforms (text order, not numbers) included."""
+    store = SqliteStore(tmp_path / "s.db")
+    load_sample(store, tmp_path)
+    at = datetime(2016, 1, 1, tzinfo=UTC)
+
+    def referring(i: int) -> dict:  # ids of two platforms, so text order differs from numbers
+        post = f"{'at://did:plc:z/p/' if i % 2 else ''}{9 - i % 4}"
+        return {"ref_id": post, "ref_author_id": "did:plc:z"} if kind is PostKind.RETWEET else \
+            {"reply_to_id": post, "reply_to_author_id": "did:plc:z"}
+
+    store.write_batch(Batch(posts=[
+        Post(id=f"at://did:plc:x/app.bsky.feed.repost/{i}", author_id=f"did:plc:{i % 3}",
+             created_at=at, kind=kind, hashtags=("scotus",), **referring(i)) for i in range(12)]))
+    target, chosen = sqlite_store.ACTION_TARGETS[kind]
+    scope = "post_tags t JOIN posts p ON p.pk = t.post WHERE t.tag = :tag AND" if hashtag else "posts p WHERE"
+    expected = store.db.execute(f"SELECT p.author, {target}, p.created_at FROM {scope} {chosen} "
+                                f"ORDER BY {target}, p.created_at, p.pk", {"tag": hashtag}).fetchall()
+    a = store.actions(kind, hashtag=hashtag)
+    assert a.targets == sorted(set(a.targets)) and len(expected) > 12
+    assert list(zip(a.account.tolist(), [a.targets[t] for t in a.target.tolist()], a.created_at.tolist(),
+                    strict=True)) == expected
+
+
 def test_grouped_columns_are_put_in_order_and_checked():
     parts = [np.array([[5, 2], [50, 20], [500, 200], [1, 0], [-1, 7], [8, -1]])]
     table = sqlite_store._post_table(parts)  # SQLite does not promise group_concat's order
