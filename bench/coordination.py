@@ -55,7 +55,8 @@ def bench_coordination(tweets: int, *, work: Path = WORK, seed: int = SEED,
               unit="MB"),
     ], summary=f"{tweets:,} tweets ({raw['retweets']:,} retweets): tagjack coordination "
                f"{ours.seconds:.1f} s / {ours.peak_rss_mb:,.0f} MB, {raw['edges']:,} edges, "
-               f"{raw['groups']} groups; toolkit on {t['tweets']:,} tweets: preprocess "
+               f"{raw['groups']} group{'' if raw['groups'] == 1 else 's'}; "
+               f"toolkit on {t['tweets']:,} tweets: preprocess "
                f"{t['preprocess_seconds']:.1f} s + co_retweet {t['compute_seconds']:.1f} s")
 
 

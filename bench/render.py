@@ -53,7 +53,7 @@ def number(value: float, c: dict) -> str:
     if unit == "s":
         return f"{value:,.1f} s"
     if unit == "x":
-        return f"{value:,.1f}x"
+        return f"{value:,.2f}x" if value < 1 else f"{value:,.1f}x"
     return f"{value:.3g}" if abs(value) < 100 else f"{value:,.0f}"
 
 
