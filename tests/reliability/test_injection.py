@@ -254,7 +254,8 @@ FIXED = {
     ("graph/store/sqlite.py", "PLATFORM_OF_A"): "a constant SQL fragment (checked below)",
     ("graph/store/sqlite.py", "ID_NUMBER"): "a constant SQL fragment (checked below)",
     ("graph/store/sqlite.py", "target"): "actions(): a column name from ACTION_TARGETS (checked below)",
-    ("graph/store/sqlite.py", "rows"): "actions(): literal FROM text and ACTION_TARGETS' condition",
+    ("graph/store/sqlite.py", "scope"): "actions(): one of two literal FROM texts (checked below)",
+    ("graph/store/sqlite.py", "chosen"): "actions(): ACTION_TARGETS' literal condition (checked below)",
     ("graph/store/sqlite.py", "join"): "_platform_filter(): a literal JOIN or '' (checked below)",
     ("graph/store/sqlite.py", "where"): "_platform_filter(): PLATFORM_OF_A = ? or '1' (checked below)",
     ("graph/store/sqlite_batch.py", "kind.value"): "an EdgeKind's constant value",
@@ -337,6 +338,11 @@ def test_the_fixed_pieces_are_what_they_claim():
         assert isinstance(fragment, str) and "{" not in fragment
     assert all(c in ("p.ref_id", "p.reply_to") and "{" not in chosen
                for c, chosen in sqlite_store.ACTION_TARGETS.values())
+    scopes = [n.value.elts[0] for n in ast.walk(sqlite) if isinstance(n, ast.Assign)
+              and any(isinstance(t, ast.Tuple) and ast.unparse(t) == "(scope, params)"
+                      for t in n.targets)]
+    assert len(scopes) == 2 and all(isinstance(v, ast.Constant) and "{" not in v.value
+                                    for v in scopes)
     assert sqlite_store._platform_filter(None) == ("", "1", ())
     join, where, params = sqlite_store._platform_filter("x' OR 1 --")
     assert join == "JOIN accounts a ON a.key = p.author" and \
